@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "assessments"
+    verbose_name = "Assessments and maturity"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the evidence receiver)

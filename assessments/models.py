@@ -1,0 +1,284 @@
+import hashlib
+from dataclasses import fields as dataclass_fields
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from partners.models import Contact, Engagement, Level
+
+from .scoring import PolicyParams
+
+LIKERT_ITEMS = (
+    "credibility",
+    "reliability",
+    "intimacy",
+    "self_orientation",
+    "technical",
+    "domain",
+    "advice",
+)
+
+# The questionnaire of DESIGN.md: the statement each Likert item asks the rater to judge.
+STATEMENTS = {
+    "credibility": "They know what they are talking about, and I believe what they tell me.",
+    "reliability": "They do what they say they will do, when they say they will.",
+    "intimacy": "I can raise sensitive concerns with them openly.",
+    "self_orientation": "They put their own interests ahead of ours.",
+    "technical": "They have the technical skills to take full care of our product.",
+    "domain": "They understand our business domain, our users and our competitors.",
+    "advice": "I ask them for advice on business and technology decisions, not only for tasks.",
+}
+RECOMMEND_QUESTION = "How likely are you to recommend them to a peer?"
+
+
+def likert_field(item):
+    return models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text=STATEMENTS[item]
+    )
+
+
+def likert_range(item):
+    return models.CheckConstraint(
+        condition=Q(**{f"{item}__gte": 1, f"{item}__lte": 5}),
+        name=f"assessment_{item}_range",
+    )
+
+
+class TrustAssessment(models.Model):
+    class Side(models.TextChoices):
+        CLIENT = "client", "Client"
+        PROVIDER = "provider", "Provider (self-assessment)"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="assessments")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    rater_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
+    rater_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    credibility = likert_field("credibility")
+    reliability = likert_field("reliability")
+    intimacy = likert_field("intimacy")
+    self_orientation = likert_field("self_orientation")
+    technical = likert_field("technical")
+    domain = likert_field("domain")
+    advice = likert_field("advice")
+    recommend = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)], help_text=RECOMMEND_QUESTION
+    )
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            *(likert_range(item) for item in LIKERT_ITEMS),
+            models.CheckConstraint(
+                condition=Q(recommend__isnull=True) | Q(recommend__gte=0, recommend__lte=10),
+                name="assessment_recommend_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(side="provider") | Q(rater_contact__isnull=False),
+                name="assessment_client_has_contact",
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=["client", "provider"]), name="assessment_side_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["engagement", "side", "-submitted_at"], name="assessment_eng"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_side_display()} rating of {self.engagement} on {self.submitted_at:%Y-%m-%d}"
+        )
+
+    @property
+    def answers(self):
+        return {item: getattr(self, item) for item in LIKERT_ITEMS}
+
+    @property
+    def trust_quotient(self):
+        return (self.credibility + self.reliability + self.intimacy) / self.self_orientation
+
+
+def hash_token(raw_token):
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+class AssessmentInvitation(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="invitations")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    assessment = models.OneToOneField(
+        TrustAssessment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["engagement", "contact", "used_at"], name="invitation_open"),
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.contact} to rate {self.engagement}"
+
+    @property
+    def is_open(self):
+        return self.used_at is None and self.expires_at > timezone.now()
+
+    def refuse_use(self):
+        """Raise ValidationError when this invitation can no longer be answered."""
+        if self.used_at is not None:
+            raise ValidationError("This rating link has already been used.")
+        if self.expires_at <= timezone.now():
+            raise ValidationError("This rating link has expired.")
+
+
+def fraction_field(default):
+    return models.FloatField(
+        default=default, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+
+
+class ScoringPolicy(models.Model):
+    """The parameters of the scoring rule. A version used by a snapshot is never edited."""
+
+    version = models.PositiveIntegerField(unique=True)
+    is_active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    window_days = models.PositiveIntegerField(default=365, validators=[MinValueValidator(1)])
+    event_half_life_days = models.FloatField(default=90, validators=[MinValueValidator(1)])
+    rating_half_life_days = models.FloatField(default=180, validators=[MinValueValidator(1)])
+    event_saturation = models.FloatField(default=10, validators=[MinValueValidator(0.1)])
+    rating_weight = fraction_field(0.6)
+    weight_delivery = fraction_field(0.2)
+    weight_technical = fraction_field(0.2)
+    weight_domain = fraction_field(0.2)
+    weight_partnership = fraction_field(0.2)
+    weight_trust = fraction_field(0.2)
+    threshold = models.FloatField(
+        default=60, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    trust_threshold = models.FloatField(
+        default=65, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    min_raters_advisor = models.PositiveSmallIntegerField(default=2)
+    demotion_band = models.FloatField(
+        default=10, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name_plural = "scoring policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_policy"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Scoring policy v{self.version}{' (active)' if self.is_active else ''}"
+
+    def params(self):
+        return PolicyParams(
+            **{f.name: getattr(self, f.name) for f in dataclass_fields(PolicyParams)}
+        )
+
+    def clean(self):
+        weights = sum(
+            getattr(self, f"weight_{d}")
+            for d in ("delivery", "technical", "domain", "partnership", "trust")
+        )
+        if abs(weights - 1) > 1e-6:
+            raise ValidationError(f"The five dimension weights must add up to 1 (now {weights:g}).")
+
+
+class MaturitySnapshot(models.Model):
+    class Confidence(models.TextChoices):
+        NONE = "none", "None"
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="snapshots")
+    as_of = models.DateField()
+    policy = models.ForeignKey(ScoringPolicy, on_delete=models.PROTECT, related_name="+")
+    score = models.FloatField()
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    delivery = models.FloatField()
+    technical = models.FloatField()
+    domain = models.FloatField()
+    partnership = models.FloatField()
+    trust = models.FloatField(null=True, blank=True)
+    trust_quotient = models.FloatField(null=True, blank=True)
+    rater_count = models.PositiveIntegerField(default=0)
+    event_count = models.PositiveIntegerField(default=0)
+    assessment_count = models.PositiveIntegerField(default=0)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices)
+    explanation = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-as_of"]
+        get_latest_by = "as_of"
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "as_of"], name="snapshot_unique_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.engagement} on {self.as_of}: {self.score:.1f}"
+
+
+class LevelChange(models.Model):
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="level_changes"
+    )
+    from_level = models.PositiveSmallIntegerField(choices=Level.choices)
+    to_level = models.PositiveSmallIntegerField(choices=Level.choices)
+    as_of = models.DateField()
+    snapshot = models.ForeignKey(
+        MaturitySnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        indexes = [models.Index(fields=["as_of"], name="level_change_as_of")]
+        constraints = [
+            # One change per engagement and day: recomputing a day replaces its change.
+            models.UniqueConstraint(fields=["engagement", "as_of"], name="level_change_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.engagement}: {self.from_level} → {self.to_level} on {self.as_of}"
+
+    @property
+    def is_promotion(self):
+        return self.to_level > self.from_level

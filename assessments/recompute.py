@@ -1,0 +1,177 @@
+"""Turning evidence into snapshots: the single-engagement and the set-based recompute.
+
+Both paths load evidence through the same selectors, run the same pure engine and write
+through `_write_results`, so that their results are equal by construction. The set-based
+path handles a batch of engagements with a fixed number of queries.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from partners.models import Engagement, Level
+
+from . import selectors
+from .models import LevelChange, MaturitySnapshot
+from .scoring import evaluate
+
+BATCH_SIZE = 1000
+SNAPSHOT_FIELDS = (
+    "policy",
+    "score",
+    "level",
+    "delivery",
+    "technical",
+    "domain",
+    "partnership",
+    "trust",
+    "trust_quotient",
+    "rater_count",
+    "event_count",
+    "assessment_count",
+    "confidence",
+    "explanation",
+    "computed_at",
+)
+
+
+@dataclass
+class Outcome:
+    engagement_id: int
+    evidence_version: int
+    previous_level: int
+    has_later_snapshot: bool
+    evaluation: object
+
+
+def _evaluate_batch(*, engagement_ids, as_of, policy, lock):
+    params = policy.params()
+    states = selectors.engagement_states(engagement_ids=engagement_ids, as_of=as_of, lock=lock)
+    events, assessments = selectors.evidence_for(
+        engagement_ids=list(states), as_of=as_of, window_days=params.window_days
+    )
+    outcomes = []
+    for pk, (version, previous, has_later) in states.items():
+        previous = previous or Level.EXECUTOR
+        evaluation = evaluate(
+            events=events.get(pk, ()),
+            assessments=assessments.get(pk, ()),
+            previous_level=previous,
+            policy=params,
+            as_of=as_of,
+        )
+        outcomes.append(Outcome(pk, version, previous, has_later, evaluation))
+    _name_top_events(outcomes)
+    return outcomes
+
+
+def _name_top_events(outcomes):
+    """Fill in the titles of the events the explanations name (one query)."""
+    named = [
+        event
+        for outcome in outcomes
+        for dimension in outcome.evaluation.explanation["dimensions"].values()
+        for event in dimension.get("top_events", ())
+    ]
+    titles = selectors.event_titles({event["id"] for event in named})
+    for event in named:
+        event["title"] = titles.get(event["id"], "")
+
+
+def _snapshot(outcome, as_of, policy, now):
+    evaluation, dims = outcome.evaluation, outcome.evaluation.dimensions
+    return MaturitySnapshot(
+        engagement_id=outcome.engagement_id,
+        as_of=as_of,
+        policy=policy,
+        score=evaluation.score,
+        level=evaluation.level,
+        delivery=dims["delivery"].score,
+        technical=dims["technical"].score,
+        domain=dims["domain"].score,
+        partnership=dims["partnership"].score,
+        trust=dims["trust"].score,
+        trust_quotient=evaluation.trust_quotient,
+        rater_count=evaluation.rater_count,
+        event_count=evaluation.event_count,
+        assessment_count=evaluation.assessment_count,
+        confidence=evaluation.confidence,
+        explanation={**evaluation.explanation, "policy_version": policy.version},
+        computed_at=now,
+    )
+
+
+def _write_results(*, outcomes, as_of, policy):
+    """Upsert the day's snapshots, replace the day's level changes, update engagements.
+
+    Returns the level changes created. Engagement rows are only moved forward: a recompute of
+    a past day (with later snapshots on file) leaves the engagement's current level alone, and
+    scored_version never goes backwards.
+    """
+    now = timezone.now()
+    snapshots = MaturitySnapshot.objects.bulk_create(
+        [_snapshot(outcome, as_of, policy, now) for outcome in outcomes],
+        update_conflicts=True,
+        unique_fields=["engagement", "as_of"],
+        update_fields=list(SNAPSHOT_FIELDS),
+    )
+    snapshot_ids = (
+        dict(
+            MaturitySnapshot.objects.filter(
+                engagement_id__in=[o.engagement_id for o in outcomes], as_of=as_of
+            ).values_list("engagement_id", "id")
+        )
+        if any(s.pk is None for s in snapshots)
+        else {s.engagement_id: s.pk for s in snapshots}
+    )
+
+    ids = [o.engagement_id for o in outcomes]
+    LevelChange.objects.filter(engagement_id__in=ids, as_of=as_of).delete()
+    changes = LevelChange.objects.bulk_create(
+        LevelChange(
+            engagement_id=o.engagement_id,
+            from_level=o.previous_level,
+            to_level=o.evaluation.level,
+            as_of=as_of,
+            snapshot_id=snapshot_ids[o.engagement_id],
+        )
+        for o in outcomes
+        if o.evaluation.level != o.previous_level
+    )
+    current = [o for o in outcomes if not o.has_later_snapshot]
+    Engagement.objects.bulk_update(
+        [
+            Engagement(
+                pk=o.engagement_id,
+                level=o.evaluation.level,
+                score=o.evaluation.score,
+                scored_at=now,
+                scored_version=Greatest(F("scored_version"), Value(o.evidence_version)),
+            )
+            for o in current
+        ],
+        ["level", "score", "scored_at", "scored_version"],
+        batch_size=BATCH_SIZE,
+    )
+    return changes
+
+
+def recompute_batch(*, engagement_ids, as_of, policy):
+    """Recompute a batch in one transaction, the engagement rows locked (in id order)."""
+    with transaction.atomic():
+        outcomes = _evaluate_batch(
+            engagement_ids=engagement_ids, as_of=as_of, policy=policy, lock=True
+        )
+        if not outcomes:
+            return [], []
+        changes = _write_results(outcomes=outcomes, as_of=as_of, policy=policy)
+    return outcomes, changes
+
+
+def days_back(*, days, until=None):
+    until = until or timezone.localdate()
+    return [until - dt.timedelta(days=n) for n in range(days - 1, -1, -1)]

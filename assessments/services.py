@@ -1,0 +1,313 @@
+"""Workflows of the maturity engine: recomputes, ratings, invitations, notifications."""
+
+import datetime as dt
+import logging
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from partners.access import LEADERSHIP
+from partners.models import Engagement
+from partners.services import evidence_bump
+
+from . import recompute, selectors
+from .models import LIKERT_ITEMS, AssessmentInvitation, LevelChange, TrustAssessment, hash_token
+
+logger = logging.getLogger(__name__)
+
+INVITATION_LIFETIME = dt.timedelta(days=14)
+REMINDER_AFTER = dt.timedelta(days=7)
+RATING_DUE_AFTER = dt.timedelta(days=90)
+
+
+def _enqueue_level_notifications(changes):
+    from .tasks import notify_level_change
+
+    for change in changes:
+        transaction.on_commit(lambda pk=change.pk: enqueue(notify_level_change, pk))
+
+
+def enqueue(task, *args):
+    """Send a task, never failing the caller: a broker outage is logged, not raised.
+
+    Lost recomputes are caught up by `recompute_dirty`, since the dirty flag lives in the
+    database.
+    """
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.exception("Could not enqueue %s%r; it will be caught up later.", task.name, args)
+
+
+def engagement_recompute(*, engagement, as_of=None, notify=True):
+    """Recompute one engagement's snapshot for `as_of` (default today) and return it.
+
+    The engagement row is locked for the duration, so concurrent recomputes of the same
+    engagement serialise and the last one overwrites the day's snapshot.
+    """
+    as_of = as_of or timezone.localdate()
+    policy = selectors.active_policy()
+    with transaction.atomic():
+        outcomes, changes = recompute.recompute_batch(
+            engagement_ids=[engagement.pk], as_of=as_of, policy=policy
+        )
+        if notify:
+            _enqueue_level_notifications(changes)
+    engagement.refresh_from_db(fields=["level", "score", "scored_at", "scored_version"])
+    return engagement.snapshots.get(as_of=as_of)
+
+
+def engagements_recompute_all(*, as_of=None, engagement_ids=None, notify=True, progress=None):
+    """Recompute many engagements set-based, in batches; returns the number recomputed.
+
+    Each batch of `recompute.BATCH_SIZE` engagements costs a fixed number of queries.
+    `progress(done, total)` is called after each batch when given.
+    """
+    as_of = as_of or timezone.localdate()
+    policy = selectors.active_policy()
+    if engagement_ids is None:
+        engagement_ids = Engagement.objects.values_list("pk", flat=True)
+    ids = sorted(set(engagement_ids))
+    done = 0
+    for start in range(0, len(ids), recompute.BATCH_SIZE):
+        batch = ids[start : start + recompute.BATCH_SIZE]
+        with transaction.atomic():
+            outcomes, changes = recompute.recompute_batch(
+                engagement_ids=batch, as_of=as_of, policy=policy
+            )
+            if notify:
+                _enqueue_level_notifications(changes)
+        done += len(batch)
+        if progress:
+            progress(done, len(ids))
+    return done
+
+
+def history_rebuild(*, engagement_ids=None, days, until=None, progress=None):
+    """Snapshots for each of the last `days` days, oldest first, so trends have history."""
+    dates = recompute.days_back(days=days, until=until)
+    for n, day in enumerate(dates, start=1):
+        engagements_recompute_all(as_of=day, engagement_ids=engagement_ids, notify=False)
+        if progress:
+            progress(n, len(dates))
+    return len(dates)
+
+
+def _validate_answers(answers, recommend):
+    errors = {}
+    for item in LIKERT_ITEMS:
+        value = answers.get(item)
+        if not isinstance(value, int) or not 1 <= value <= 5:
+            errors[item] = "Choose a value from 1 to 5."
+    if recommend is not None and (not isinstance(recommend, int) or not 0 <= recommend <= 10):
+        errors["recommend"] = "Choose a value from 0 to 10."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def assessment_submit(
+    *,
+    engagement,
+    side,
+    answers,
+    rater_contact=None,
+    rater_user=None,
+    comment="",
+    recommend=None,
+    submitted_at=None,
+    invitation=None,
+) -> TrustAssessment:
+    """Save a rating and mark the engagement for recompute.
+
+    A client rating needs the rater's contact, which must belong to the engagement's partner.
+    An invitation is locked, checked (not used, not expired, for this engagement) and marked
+    used in the same transaction, so a link can never be answered twice.
+    """
+    _validate_answers(answers, recommend)
+    if invitation is not None:
+        invitation = AssessmentInvitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation.refuse_use()
+        if invitation.engagement_id != engagement.pk:
+            raise ValidationError("This rating link is for another engagement.")
+        rater_contact = invitation.contact
+    client_side = side == TrustAssessment.Side.CLIENT
+    if client_side and (rater_contact is None or rater_contact.partner_id != engagement.partner_id):
+        raise ValidationError("A client rating must come from a contact of the partner.")
+    submitted_at = submitted_at or timezone.now()
+    engagement.refuse_evidence_on(timezone.localtime(submitted_at).date())
+    assessment = TrustAssessment(
+        engagement=engagement,
+        side=side,
+        rater_contact=rater_contact,
+        rater_user=rater_user,
+        comment=comment,
+        recommend=recommend,
+        submitted_at=submitted_at,
+        **{item: answers[item] for item in LIKERT_ITEMS},
+    )
+    assessment.full_clean()
+    assessment.save()
+    if invitation is not None:
+        invitation.used_at = timezone.now()
+        invitation.assessment = assessment
+        invitation.save(update_fields=["used_at", "assessment"])
+    evidence_bump(engagement_ids=[engagement.pk])
+    return assessment
+
+
+def _rating_email(*, invitation, raw_token, reminder):
+    link = settings.SITE_URL + reverse("assessments:rate", args=[raw_token])
+    context = {"invitation": invitation, "link": link, "reminder": reminder}
+    subject = (
+        f"{'Reminder: ' if reminder else ''}How is your collaboration with us on "
+        f"{invitation.engagement.name}?"
+    )
+    body = render_to_string("assessments/email/invitation.txt", context)
+    return subject, body
+
+
+def _send_invitation(*, invitation, raw_token, reminder=False):
+    subject, body = _rating_email(invitation=invitation, raw_token=raw_token, reminder=reminder)
+    send_mail(subject, body, None, [invitation.contact.email])
+
+
+def invitation_create(*, engagement, contact, created_by):
+    """Create a rating invitation and email its link. Returns (invitation, raw_token).
+
+    Only the token's SHA-256 is stored; the raw token exists in the email alone.
+    """
+    if contact.partner_id != engagement.partner_id:
+        raise ValidationError("The contact does not belong to this engagement's partner.")
+    if engagement.status == Engagement.Status.CLOSED:
+        raise ValidationError("This engagement is closed; it takes no new ratings.")
+    raw_token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = AssessmentInvitation.objects.create(
+            engagement=engagement,
+            contact=contact,
+            token_hash=hash_token(raw_token),
+            created_by=created_by,
+            expires_at=now + INVITATION_LIFETIME,
+            sent_at=now,
+        )
+    _send_invitation(invitation=invitation, raw_token=raw_token)
+    return invitation, raw_token
+
+
+def invitation_renew_token(*, invitation):
+    """A fresh token for a reminder: the old link stops working, the new one is emailed."""
+    raw_token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(raw_token)
+    invitation.reminded_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "reminded_at"])
+    _send_invitation(invitation=invitation, raw_token=raw_token, reminder=True)
+    return raw_token
+
+
+def invitation_for_token(raw_token):
+    """The invitation a raw token opens, or None for a forged token."""
+    return (
+        AssessmentInvitation.objects.select_related("engagement__partner", "contact")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
+    )
+
+
+def invitations_send_due(*, now=None):
+    """Invite product owners who have not rated an active engagement in 90 days; remind after
+    7 days. Returns (invited, reminded). Safe to run twice: an open invitation blocks a new one
+    and `reminded_at` blocks a second reminder.
+    """
+    now = now or timezone.now()
+    invited = 0
+    for engagement, contact in selectors.due_invitation_pairs(now=now, due_after=RATING_DUE_AFTER):
+        invitation_create(engagement=engagement, contact=contact, created_by=None)
+        invited += 1
+    reminded = 0
+    due_reminders = AssessmentInvitation.objects.select_related("engagement", "contact").filter(
+        used_at__isnull=True,
+        reminded_at__isnull=True,
+        expires_at__gt=now,
+        sent_at__lte=now - REMINDER_AFTER,
+    )
+    for invitation in due_reminders:
+        with transaction.atomic():
+            locked = (
+                AssessmentInvitation.objects.select_for_update(skip_locked=True)
+                .filter(pk=invitation.pk, reminded_at__isnull=True)
+                .first()
+            )
+            if locked is None:
+                continue
+            invitation_renew_token(invitation=invitation)
+        reminded += 1
+    return invited, reminded
+
+
+def level_change_notify(*, level_change):
+    """Email the account manager and leadership about a level change."""
+    engagement = level_change.engagement
+    users = get_user_model().objects.filter(groups__name=LEADERSHIP, is_active=True)
+    recipients = {u.email for u in users if u.email}
+    if engagement.account_manager.email:
+        recipients.add(engagement.account_manager.email)
+    if not recipients:
+        return 0
+    direction = "moved up" if level_change.is_promotion else "moved down"
+    subject = (
+        f"{engagement.partner.name}: {engagement.name} {direction} to "
+        f"{level_change.get_to_level_display()}"
+    )
+    link = settings.SITE_URL + engagement.get_absolute_url()
+    context = {
+        "change": level_change,
+        "engagement": engagement,
+        "link": link,
+        "direction": direction,
+    }
+    body = render_to_string("assessments/email/level_change.txt", context)
+    send_mail(subject, body, None, sorted(recipients))
+    return len(recipients)
+
+
+def level_change_for_notification(pk):
+    return (
+        LevelChange.objects.select_related("engagement__partner", "engagement__account_manager")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@transaction.atomic
+def policy_save(*, policy, changed):
+    """Save a scoring policy; a version already used by snapshots is never edited in place.
+
+    Saving changes to a used version creates a new version with the changes. Activating a
+    policy deactivates the others (exactly one is active).
+    """
+    from .models import MaturitySnapshot, ScoringPolicy
+
+    used = changed and MaturitySnapshot.objects.filter(policy_id=policy.pk).exists()
+    if used or not changed:
+        policy.pk = None
+        policy.version = (
+            ScoringPolicy.objects.select_for_update()
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        ) + 1
+    policy.full_clean(exclude=["version"])
+    if policy.is_active:
+        ScoringPolicy.objects.exclude(pk=policy.pk).filter(is_active=True).update(is_active=False)
+    policy.save()
+    return policy

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import dashboards, views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("engagements/mine/", dashboards.my_engagements, name="my_engagements"),
+    path("dashboard/", dashboards.dashboard, name="dashboard"),
+    path("engagements/<int:pk>/", views.engagement_detail, name="engagement_detail"),
+    path(
+        "engagements/<int:pk>/invitations/new/",
+        views.invitation_create,
+        name="invitation_create",
+    ),
+    path("engagements/<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
+    path("rate/", views.rate_list, name="rate_list"),
+    path("rate/thanks/", views.rate_thanks, name="rate_thanks"),
+    path("rate/engagements/<int:pk>/", views.rate_engagement, name="rate_engagement"),
+    path("rate/<str:token>/", views.rate, name="rate"),
+]

@@ -1,0 +1,164 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from partners import access
+from partners.decorators import provider_required, role_required
+
+from . import services
+from .forms import AssessmentForm, InvitationForm
+from .models import AssessmentInvitation, TrustAssessment
+from .progress import progress_context
+
+
+@login_required
+def home(request):
+    """Send each role to the page it starts from."""
+    user = request.user
+    if access.is_client(user):
+        return redirect("assessments:rate_list")
+    if access.is_leadership(user):
+        return redirect("assessments:dashboard")
+    if access.is_account_manager(user):
+        return redirect("assessments:my_engagements")
+    return redirect("partners:list")
+
+
+@provider_required
+def engagement_detail(request, pk):
+    engagement = access.get_visible_engagement(request.user, pk)
+    context = progress_context(request, engagement)
+    return render(request, "assessments/engagement_detail.html", context)
+
+
+def _submit_rating(request, form, **kwargs):
+    """Validate and save a rating; errors land on the form. Returns the assessment or None."""
+    if not form.is_valid():
+        return None
+    try:
+        return services.assessment_submit(
+            answers=form.answers(),
+            recommend=form.cleaned_data["recommend"],
+            comment=form.cleaned_data["comment"],
+            **kwargs,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rate(request, token):
+    """The emailed rating form: no sign-in, single use, expires."""
+    invitation = services.invitation_for_token(token)
+    refusal = _refusal(invitation)
+    if refusal:
+        return render(
+            request,
+            "assessments/rate_refused.html",
+            {"reason": refusal},
+            status=410 if invitation else 404,
+        )
+    form = AssessmentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and _submit_rating(
+        request,
+        form,
+        engagement=invitation.engagement,
+        side=TrustAssessment.Side.CLIENT,
+        invitation=invitation,
+    ):
+        return redirect("assessments:rate_thanks")
+    context = {"form": form, "engagement": invitation.engagement, "rater": invitation.contact}
+    return render(request, "assessments/rate_form.html", context)
+
+
+def _refusal(invitation):
+    if invitation is None:
+        return "This link is not valid. Please use the link from your most recent email."
+    try:
+        invitation.refuse_use()
+    except ValidationError as error:
+        return " ".join(error.messages) + " Ask your account manager for a new one if needed."
+    return None
+
+
+def rate_thanks(request):
+    return render(request, "assessments/rate_thanks.html")
+
+
+@role_required(access.is_client)
+def rate_list(request):
+    engagements = (
+        access.visible_engagements(request.user)
+        .exclude(status="closed")
+        .select_related("partner", "account_manager")
+        .order_by("name")
+    )
+    return render(request, "assessments/rate_list.html", {"engagements": engagements})
+
+
+@role_required(access.is_client)
+def rate_engagement(request, pk):
+    engagement = get_object_or_404(
+        access.visible_engagements(request.user).exclude(status="closed"), pk=pk
+    )
+    contact = request.user.contact
+    form = AssessmentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and _submit_rating(
+        request,
+        form,
+        engagement=engagement,
+        side=TrustAssessment.Side.CLIENT,
+        rater_contact=contact,
+        rater_user=request.user,
+    ):
+        messages.success(request, f"Thank you. Your rating of {engagement.name} was saved.")
+        return redirect("assessments:rate_list")
+    context = {"form": form, "engagement": engagement, "rater": contact}
+    return render(request, "assessments/rate_form.html", context)
+
+
+@login_required
+def invitation_create(request, pk):
+    engagement = access.get_changeable_engagement(request.user, pk)
+    form = InvitationForm(request.POST if request.method == "POST" else None, engagement=engagement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            for contact in form.cleaned_data["contacts"]:
+                services.invitation_create(
+                    engagement=engagement, contact=contact, created_by=request.user
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            names = ", ".join(c.name for c in form.cleaned_data["contacts"])
+            messages.success(request, f"Rating link sent to {names}.")
+            return redirect(engagement)
+    open_invitations = (
+        AssessmentInvitation.objects.filter(engagement=engagement, used_at__isnull=True)
+        .select_related("contact")
+        .order_by("-created_at")
+    )
+    context = {"form": form, "engagement": engagement, "open_invitations": open_invitations}
+    return render(request, "assessments/invitation_form.html", context)
+
+
+@login_required
+def self_assessment(request, pk):
+    engagement = access.get_changeable_engagement(request.user, pk)
+    form = AssessmentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and _submit_rating(
+        request,
+        form,
+        engagement=engagement,
+        side=TrustAssessment.Side.PROVIDER,
+        rater_user=request.user,
+    ):
+        messages.success(request, "Self-assessment saved. Compare it with the client's view below.")
+        return redirect(engagement)
+    context = {"form": form, "engagement": engagement, "self_assessment": True}
+    return render(request, "assessments/rate_form.html", context)

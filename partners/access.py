@@ -1,0 +1,119 @@
+"""Who may see and change what in the relationship register.
+
+Every view and API endpoint gets its querysets from here, so an access rule is written once.
+Provider staff (account managers, leadership, Django staff) see the whole portfolio; a client
+product owner sees only the partner of their own `Contact`. Changing an engagement (logging
+events, inviting raters, self-assessing) is for its account manager and team, leadership and
+staff.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Contact, Engagement, EngagementEvent, Partner
+
+ACCOUNT_MANAGERS = "Account managers"
+LEADERSHIP = "Leadership"
+CLIENT_PRODUCT_OWNERS = "Client product owners"
+ROLE_GROUPS = (ACCOUNT_MANAGERS, LEADERSHIP, CLIENT_PRODUCT_OWNERS)
+
+
+def user_roles(user):
+    """The user's role group names, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_trustapp_roles"):
+        user._trustapp_roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._trustapp_roles
+
+
+def is_leadership(user):
+    return user.is_authenticated and (user.is_superuser or LEADERSHIP in user_roles(user))
+
+
+def is_account_manager(user):
+    return ACCOUNT_MANAGERS in user_roles(user)
+
+
+def is_provider_staff(user):
+    """Provider side: may read the whole portfolio."""
+    if not user.is_authenticated or is_client(user):
+        return False
+    return user.is_staff or is_leadership(user) or is_account_manager(user)
+
+
+def is_client(user):
+    return CLIENT_PRODUCT_OWNERS in user_roles(user) and not user.is_superuser
+
+
+def client_partner_id(user):
+    """The partner a client product owner belongs to, or None."""
+    if not is_client(user):
+        return None
+    return Contact.objects.filter(user=user).values_list("partner_id", flat=True).first()
+
+
+def can_edit_register(user):
+    """Create and edit partners, contacts and engagements."""
+    return is_provider_staff(user) and (
+        is_leadership(user) or is_account_manager(user) or user.is_staff
+    )
+
+
+def visible_partners(user):
+    if is_provider_staff(user):
+        return Partner.objects.all()
+    partner_id = client_partner_id(user)
+    if partner_id is None:
+        return Partner.objects.none()
+    return Partner.objects.filter(pk=partner_id)
+
+
+def visible_contacts(user):
+    return Contact.objects.filter(partner__in=visible_partners(user))
+
+
+def visible_engagements(user):
+    if is_provider_staff(user):
+        return Engagement.objects.all()
+    partner_id = client_partner_id(user)
+    if partner_id is None:
+        return Engagement.objects.none()
+    return Engagement.objects.filter(partner_id=partner_id)
+
+
+def changeable_engagements(user):
+    if not is_provider_staff(user):
+        return Engagement.objects.none()
+    if is_leadership(user) or user.is_staff:
+        return Engagement.objects.all()
+    if not is_account_manager(user):
+        return Engagement.objects.none()
+    managed = Engagement.objects.filter(account_manager=user).values("pk")
+    on_team = Engagement.team.through.objects.filter(user=user).values("engagement_id")
+    return Engagement.objects.filter(pk__in=managed.union(on_team))
+
+
+def visible_events(user):
+    return EngagementEvent.objects.filter(engagement__in=visible_engagements(user).values("pk"))
+
+
+def changeable_events(user):
+    return EngagementEvent.objects.filter(engagement__in=changeable_engagements(user).values("pk"))
+
+
+def can_change_engagement(user, engagement):
+    return changeable_engagements(user).filter(pk=engagement.pk).exists()
+
+
+def get_visible_engagement(user, pk):
+    """The engagement if the user may see it; 404 otherwise (its existence stays private)."""
+    return get_object_or_404(visible_engagements(user), pk=pk)
+
+
+def get_changeable_engagement(user, pk):
+    """The engagement if the user may change it: 404 when not visible, 403 when read-only."""
+    engagement = get_visible_engagement(user, pk)
+    if not can_change_engagement(user, engagement):
+        raise PermissionDenied("You may not change this engagement.")
+    return engagement

@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from .models import Contact, Engagement, EngagementEvent, Partner
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "industry", "created_at"]
+    list_filter = ["industry"]
+    search_fields = ["name", "industry"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ContactInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "partner", "title", "is_product_owner", "user"]
+    list_filter = ["is_product_owner", "partner"]
+    search_fields = ["name", "email", "partner__name"]
+    list_select_related = ["partner", "user"]
+    autocomplete_fields = ["partner", "user"]
+
+
+@admin.register(Engagement)
+class EngagementAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "partner",
+        "account_manager",
+        "status",
+        "level",
+        "score",
+        "scored_at",
+    ]
+    list_filter = ["status", "level", "contract_type", "partner__industry"]
+    search_fields = ["name", "partner__name", "account_manager__username"]
+    list_select_related = ["partner", "account_manager"]
+    autocomplete_fields = ["partner", "account_manager", "team"]
+    readonly_fields = ["level", "score", "scored_at", "evidence_version", "scored_version"]
+    date_hierarchy = "started_on"
+
+
+@admin.register(EngagementEvent)
+class EngagementEventAdmin(admin.ModelAdmin):
+    list_display = ["title", "engagement", "kind", "impact", "occurred_on", "logged_by"]
+    list_filter = ["kind", "impact", "occurred_on"]
+    search_fields = ["title", "notes", "engagement__name", "engagement__partner__name"]
+    list_select_related = ["engagement__partner", "logged_by"]
+    autocomplete_fields = ["engagement", "logged_by"]
+    date_hierarchy = "occurred_on"

@@ -1,0 +1,114 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .access import ACCOUNT_MANAGERS, CLIENT_PRODUCT_OWNERS
+from .choices import EVENT_CATALOGUE, Dimension, EventKind
+from .models import Contact, Engagement, EngagementEvent, Partner
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def event_kind_choices():
+    """Event kinds grouped by dimension, with their points, for a <select> with optgroups."""
+    groups = []
+    for dimension in Dimension:
+        kinds = [
+            (kind.value, f"{kind.label} ({points:+d})")
+            for kind, (dim, points) in EVENT_CATALOGUE.items()
+            if dim == dimension
+        ]
+        if kinds:
+            groups.append((dimension.label, kinds))
+    return [("", "Choose what happened…"), *groups]
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["name", "industry", "website", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "email", "title", "is_product_owner"]
+        labels = {"is_product_owner": "Product owner (asked for trust ratings)"}
+
+
+def provider_users():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(groups__name=CLIENT_PRODUCT_OWNERS)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class EngagementForm(forms.ModelForm):
+    account_manager = UserChoiceField(queryset=None)
+    team = UserMultipleChoiceField(queryset=None, required=False)
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "name",
+            "description",
+            "account_manager",
+            "team",
+            "started_on",
+            "ends_on",
+            "contract_type",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "started_on": DateInput(),
+            "ends_on": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_manager"].queryset = provider_users().filter(
+            groups__name=ACCOUNT_MANAGERS
+        )
+        self.fields["team"].queryset = provider_users()
+        self.fields["team"].help_text = "People on the provider's side who work on it."
+
+
+class EventForm(forms.ModelForm):
+    kind = forms.ChoiceField(label="Kind", choices=event_kind_choices)
+
+    class Meta:
+        model = EngagementEvent
+        fields = ["kind", "occurred_on", "title", "impact", "notes"]
+        labels = {"occurred_on": "Occurred on", "title": "Title", "impact": "Impact"}
+        widgets = {
+            "occurred_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"impact": "Low counts half, high counts double."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault("occurred_on", timezone.localdate())
+
+    def clean_kind(self):
+        return EventKind(self.cleaned_data["kind"])

@@ -1,0 +1,191 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .choices import EVENT_CATALOGUE, IMPACT_FACTORS, Dimension, EventKind, Impact, Level
+
+__all__ = [
+    "Contact",
+    "Dimension",
+    "Engagement",
+    "EngagementEvent",
+    "EventKind",
+    "Impact",
+    "Level",
+    "Partner",
+]
+
+
+class Partner(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    industry = models.CharField(max_length=100, blank=True)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", args=[self.slug])
+
+
+class Contact(models.Model):
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    title = models.CharField(max_length=200, blank=True)
+    is_product_owner = models.BooleanField(default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "email"], name="contact_unique_email"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.partner})"
+
+
+class EngagementQuerySet(models.QuerySet):
+    def dirty(self):
+        return self.filter(evidence_version__gt=F("scored_version"))
+
+
+class Engagement(models.Model):
+    class ContractType(models.TextChoices):
+        TIME_AND_MATERIAL = "time_and_material", "Time and material"
+        FIXED_PRICE = "fixed_price", "Fixed price"
+        MANAGED_SERVICE = "managed_service", "Managed service"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        CLOSED = "closed", "Closed"
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="engagements")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="managed_engagements"
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="team_engagements"
+    )
+    started_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    contract_type = models.CharField(
+        max_length=30, choices=ContractType.choices, default=ContractType.TIME_AND_MATERIAL
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.EXECUTOR)
+    score = models.FloatField(null=True, blank=True, editable=False)
+    scored_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The outbox: evidence changes bump evidence_version in their own transaction; the
+    # engagement is dirty until a recompute has read that version (scored_version).
+    evidence_version = models.PositiveIntegerField(default=0, editable=False)
+    scored_version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partner__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "name"], name="engagement_unique_name"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("started_on")),
+                name="engagement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=4), name="engagement_level_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_version__gte=0) & Q(scored_version__gte=0),
+                name="engagement_versions_non_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "level"], name="engagement_status_level"),
+            models.Index(
+                fields=["id"],
+                condition=Q(evidence_version__gt=F("scored_version")),
+                name="engagement_dirty",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner.name}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:engagement_detail", args=[self.pk])
+
+    @property
+    def dirty(self):
+        return self.evidence_version > self.scored_version
+
+    def clean(self):
+        if self.ends_on and self.started_on and self.ends_on < self.started_on:
+            raise ValidationError({"ends_on": "The end date cannot be before the start date."})
+
+    def refuse_evidence_on(self, day):
+        """Raise ValidationError when an event or rating dated `day` cannot count."""
+        if self.status == self.Status.CLOSED:
+            raise ValidationError("This engagement is closed; it takes no new evidence.")
+        if day > timezone.localdate():
+            raise ValidationError({"occurred_on": "The date cannot be in the future."})
+        if day < self.started_on:
+            raise ValidationError(
+                {
+                    "occurred_on": f"The engagement started on {self.started_on:%d %b %Y}; "
+                    "the date cannot be earlier."
+                }
+            )
+
+
+class EngagementEvent(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
+    occurred_on = models.DateField()
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.NORMAL)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [
+            models.Index(fields=["engagement", "-occurred_on"], name="event_engagement_date"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def dimension(self):
+        return EVENT_CATALOGUE[EventKind(self.kind)][0]
+
+    @property
+    def dimension_label(self):
+        return Dimension(self.dimension).label
+
+    @property
+    def points(self):
+        """The undecayed points of this event: catalogue points × impact factor."""
+        return EVENT_CATALOGUE[EventKind(self.kind)][1] * IMPACT_FACTORS[Impact(self.impact)]

@@ -1,0 +1,173 @@
+"""Writes of the relationship register: keyword-only, validated, transactional."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from .models import Contact, Engagement, EngagementEvent, Partner
+from .signals import evidence_changed
+
+PARTNER_FIELDS = ("name", "industry", "website", "notes")
+CONTACT_FIELDS = ("name", "email", "title", "is_product_owner", "user")
+ENGAGEMENT_FIELDS = (
+    "name",
+    "description",
+    "account_manager",
+    "started_on",
+    "ends_on",
+    "contract_type",
+    "status",
+)
+EVENT_FIELDS = ("kind", "occurred_on", "title", "impact", "notes")
+
+
+def _unique_slug(name, *, exclude_pk=None):
+    base = slugify(name)[:180] or "partner"
+    slug, n = base, 2
+    taken = Partner.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _apply(instance, fields, data):
+    for field in fields:
+        if field in data:
+            setattr(instance, field, data[field])
+
+
+@transaction.atomic
+def partner_create(*, name, industry="", website="", notes="") -> Partner:
+    partner = Partner(name=name, industry=industry, website=website, notes=notes)
+    partner.slug = _unique_slug(name)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, partner, data) -> Partner:
+    """Update the given fields; the slug stays stable so that links keep working."""
+    _apply(partner, PARTNER_FIELDS, data)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def contact_create(*, partner, name, email, title="", is_product_owner=False, user=None) -> Contact:
+    contact = Contact(
+        partner=partner,
+        name=name,
+        email=email.strip().lower(),
+        title=title,
+        is_product_owner=is_product_owner,
+        user=user,
+    )
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact, data) -> Contact:
+    _apply(contact, CONTACT_FIELDS, data)
+    contact.email = contact.email.strip().lower()
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def engagement_create(
+    *,
+    partner,
+    name,
+    account_manager,
+    started_on,
+    description="",
+    ends_on=None,
+    contract_type=Engagement.ContractType.TIME_AND_MATERIAL,
+    status=Engagement.Status.ACTIVE,
+    team=(),
+) -> Engagement:
+    engagement = Engagement(
+        partner=partner,
+        name=name,
+        account_manager=account_manager,
+        started_on=started_on,
+        description=description,
+        ends_on=ends_on,
+        contract_type=contract_type,
+        status=status,
+    )
+    engagement.full_clean()
+    engagement.save()
+    engagement.team.set(team)
+    return engagement
+
+
+@transaction.atomic
+def engagement_update(*, engagement, data) -> Engagement:
+    _apply(engagement, ENGAGEMENT_FIELDS, data)
+    engagement.full_clean()
+    engagement.save()
+    if "team" in data:
+        engagement.team.set(data["team"])
+    return engagement
+
+
+def evidence_bump(*, engagement_ids):
+    """Mark engagements dirty in the caller's transaction and announce the change.
+
+    The F() update is atomic in the database, so concurrent writers never lose a bump.
+    """
+    engagement_ids = sorted(set(engagement_ids))
+    if not engagement_ids:
+        return
+    Engagement.objects.filter(pk__in=engagement_ids).update(
+        evidence_version=F("evidence_version") + 1
+    )
+    evidence_changed.send(sender=Engagement, engagement_ids=engagement_ids)
+
+
+@transaction.atomic
+def event_log(
+    *, engagement, kind, occurred_on, title, logged_by, impact="normal", notes=""
+) -> EngagementEvent:
+    """Record an engagement event and mark the engagement for recompute.
+
+    Refuses (ValidationError, nothing saved) an event dated in the future, before the
+    engagement started, or on a closed engagement.
+    """
+    event = EngagementEvent(
+        engagement=engagement,
+        kind=kind,
+        occurred_on=occurred_on,
+        title=title,
+        impact=impact,
+        notes=notes,
+        logged_by=logged_by,
+    )
+    event.full_clean()
+    engagement.refuse_evidence_on(occurred_on)
+    event.save()
+    evidence_bump(engagement_ids=[engagement.pk])
+    return event
+
+
+@transaction.atomic
+def event_update(*, event, data) -> EngagementEvent:
+    _apply(event, EVENT_FIELDS, data)
+    event.full_clean()
+    event.engagement.refuse_evidence_on(event.occurred_on)
+    event.save()
+    evidence_bump(engagement_ids=[event.engagement_id])
+    return event
+
+
+@transaction.atomic
+def event_delete(*, event):
+    engagement_id = event.engagement_id
+    event.delete()
+    evidence_bump(engagement_ids=[engagement_id])

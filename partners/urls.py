@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "partners"
+
+urlpatterns = [
+    path("partners/", views.partner_list, name="list"),
+    path("partners/new/", views.partner_create, name="create"),
+    path("partners/<slug:slug>/", views.partner_detail, name="detail"),
+    path("partners/<slug:slug>/edit/", views.partner_edit, name="edit"),
+    path("partners/<slug:slug>/contacts/new/", views.contact_create, name="contact_create"),
+    path("partners/<slug:slug>/contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
+    path(
+        "partners/<slug:slug>/engagements/new/",
+        views.engagement_create,
+        name="engagement_create",
+    ),
+    path("engagements/<int:pk>/edit/", views.engagement_edit, name="engagement_edit"),
+    path("engagements/<int:pk>/events/new/", views.event_create, name="event_create"),
+    path("engagements/<int:pk>/events/<int:event_pk>/edit/", views.event_edit, name="event_edit"),
+    path(
+        "engagements/<int:pk>/events/<int:event_pk>/delete/",
+        views.event_delete,
+        name="event_delete",
+    ),
+]

@@ -1,0 +1,159 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import access, selectors, services
+from .decorators import provider_required, register_editor_required
+from .forms import ContactForm, EngagementForm, EventForm, PartnerForm
+
+PAGE_SIZE = 25
+
+
+def _paginate(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _save(form, service, **kwargs):
+    """Run a service with the form's data; service errors land on the form. True on success."""
+    if not form.is_valid():
+        return None
+    try:
+        return service(**kwargs, **form.cleaned_data) or True
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@provider_required
+def partner_list(request):
+    query = request.GET.get("q", "").strip()
+    page = _paginate(request, selectors.partner_list(user=request.user, query=query))
+    return render(request, "partners/partner_list.html", {"page": page, "query": query})
+
+
+@provider_required
+def partner_detail(request, slug):
+    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    context = {
+        "partner": partner,
+        "contacts": partner.contacts.select_related("user"),
+        "engagements": selectors.partner_engagements(partner=partner),
+    }
+    return render(request, "partners/partner_detail.html", context)
+
+
+@register_editor_required
+def partner_create(request):
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and (partner := _save(form, services.partner_create)):
+        messages.success(request, f"Partner “{partner.name}” created.")
+        return redirect(partner)
+    return render(request, "partners/partner_form.html", {"form": form})
+
+
+@register_editor_required
+def partner_edit(request, slug):
+    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    form = PartnerForm(request.POST or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        services.partner_update(partner=partner, data=form.cleaned_data)
+        messages.success(request, "Partner saved.")
+        return redirect(partner)
+    return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
+
+
+@register_editor_required
+def contact_create(request, slug):
+    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    form = ContactForm(request.POST or None, instance=None)
+    form.instance.partner = partner
+    if request.method == "POST" and (
+        contact := _save(form, services.contact_create, partner=partner)
+    ):
+        messages.success(request, f"Contact “{contact.name}” added.")
+        return redirect(partner)
+    return render(request, "partners/contact_form.html", {"form": form, "partner": partner})
+
+
+@register_editor_required
+def contact_edit(request, slug, pk):
+    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    contact = get_object_or_404(partner.contacts, pk=pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        services.contact_update(contact=contact, data=form.cleaned_data)
+        messages.success(request, "Contact saved.")
+        return redirect(partner)
+    context = {"form": form, "partner": partner, "contact": contact}
+    return render(request, "partners/contact_form.html", context)
+
+
+@register_editor_required
+def engagement_create(request, slug):
+    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    form = EngagementForm(request.POST or None, initial={"account_manager": request.user})
+    form.instance.partner = partner
+    if request.method == "POST" and (
+        engagement := _save(form, services.engagement_create, partner=partner)
+    ):
+        messages.success(request, f"Engagement “{engagement.name}” created.")
+        return redirect(engagement)
+    return render(request, "partners/engagement_form.html", {"form": form, "partner": partner})
+
+
+@login_required
+def engagement_edit(request, pk):
+    engagement = access.get_changeable_engagement(request.user, pk)
+    form = EngagementForm(request.POST or None, instance=engagement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.engagement_update(engagement=engagement, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Engagement saved.")
+            return redirect(engagement)
+    context = {"form": form, "partner": engagement.partner, "engagement": engagement}
+    return render(request, "partners/engagement_form.html", context)
+
+
+@login_required
+def event_create(request, pk):
+    engagement = access.get_changeable_engagement(request.user, pk)
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and (
+        event := _save(form, services.event_log, engagement=engagement, logged_by=request.user)
+    ):
+        messages.success(request, f"Event “{event.title}” logged. The score will update shortly.")
+        return redirect(engagement)
+    return render(request, "partners/event_form.html", {"form": form, "engagement": engagement})
+
+
+@login_required
+def event_edit(request, pk, event_pk):
+    engagement = access.get_changeable_engagement(request.user, pk)
+    event = get_object_or_404(engagement.events, pk=event_pk)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(event=event, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Event saved.")
+            return redirect(engagement)
+    context = {"form": form, "engagement": engagement, "event": event}
+    return render(request, "partners/event_form.html", context)
+
+
+@require_POST
+@login_required
+def event_delete(request, pk, event_pk):
+    engagement = access.get_changeable_engagement(request.user, pk)
+    event = get_object_or_404(engagement.events, pk=event_pk)
+    services.event_delete(event=event)
+    messages.success(request, f"Event “{event.title}” deleted.")
+    return redirect(engagement)
