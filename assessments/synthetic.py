@@ -1,0 +1,179 @@
+"""Synthetic portfolios for benchmarks and scale tests, written with bulk inserts.
+
+Deterministic for a given seed and `as_of`. Not used by the product itself.
+"""
+
+import datetime as dt
+import random
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from partners.access import ACCOUNT_MANAGERS
+from partners.choices import EventKind, Impact, Level
+from partners.models import Contact, Engagement, EngagementEvent, Partner
+
+from .models import MaturitySnapshot, ScoringPolicy, TrustAssessment
+
+KINDS = list(EventKind)
+IMPACTS = [Impact.LOW, Impact.NORMAL, Impact.NORMAL, Impact.NORMAL, Impact.HIGH]
+CHUNK = 5000
+
+
+def _bulk(model, rows):
+    for start in range(0, len(rows), CHUNK):
+        model.objects.bulk_create(rows[start : start + CHUNK])
+
+
+def _manager(prefix):
+    user, _ = get_user_model().objects.get_or_create(username=f"{prefix}-am")
+    user.groups.add(Group.objects.get(name=ACCOUNT_MANAGERS))
+    return user
+
+
+@transaction.atomic
+def build_portfolio(
+    *,
+    engagements,
+    events_per_engagement=0,
+    assessments_per_engagement=0,
+    snapshot_days=0,
+    as_of=None,
+    seed=1,
+    prefix="synthetic",
+    account_manager=None,
+):
+    """Create `engagements` engagements (10 per partner, 2 product owners per partner) with
+    events, client assessments and daily snapshots spread over the year before `as_of`.
+    Returns the new engagement ids."""
+    rng = random.Random(seed)
+    as_of = as_of or timezone.localdate()
+    manager = account_manager or _manager(prefix)
+    start = as_of - dt.timedelta(days=400)
+    partner_count = max(1, (engagements + 9) // 10)
+    _bulk(
+        Partner,
+        [
+            Partner(
+                name=f"{prefix} partner {n}", slug=f"{prefix}-partner-{n}", industry="Synthetic"
+            )
+            for n in range(partner_count)
+        ],
+    )
+    partners = list(Partner.objects.filter(slug__startswith=f"{prefix}-partner-").order_by("pk"))
+    _bulk(
+        Contact,
+        [
+            Contact(
+                partner=p,
+                name=f"PO {k} of {p.name}",
+                email=f"po{k}@{p.slug}.example",
+                is_product_owner=True,
+            )
+            for p in partners
+            for k in range(2)
+        ],
+    )
+    contacts = {}
+    for contact in Contact.objects.filter(partner__in=partners).order_by("pk"):
+        contacts.setdefault(contact.partner_id, []).append(contact.pk)
+    _bulk(
+        Engagement,
+        [
+            Engagement(
+                partner=partners[n // 10],
+                name=f"{prefix} engagement {n}",
+                account_manager=manager,
+                started_on=start,
+            )
+            for n in range(engagements)
+        ],
+    )
+    rows = list(
+        Engagement.objects.filter(partner__in=partners)
+        .order_by("pk")
+        .values_list("pk", "partner_id")
+    )
+    _bulk(
+        EngagementEvent,
+        [
+            EngagementEvent(
+                engagement_id=pk,
+                kind=rng.choice(KINDS),
+                impact=rng.choice(IMPACTS),
+                occurred_on=as_of - dt.timedelta(days=rng.randrange(365)),
+                title=f"Event {i}",
+            )
+            for pk, _ in rows
+            for i in range(events_per_engagement)
+        ],
+    )
+    tz = timezone.get_current_timezone()
+    _bulk(
+        TrustAssessment,
+        [
+            TrustAssessment(
+                engagement_id=pk,
+                side=TrustAssessment.Side.CLIENT,
+                rater_contact_id=contacts[partner_id][i % 2],
+                submitted_at=dt.datetime.combine(
+                    as_of - dt.timedelta(days=rng.randrange(365)), dt.time(10), tzinfo=tz
+                ),
+                **{
+                    item: rng.randint(2, 5)
+                    for item in (
+                        "credibility",
+                        "reliability",
+                        "intimacy",
+                        "technical",
+                        "domain",
+                        "advice",
+                    )
+                },
+                self_orientation=rng.randint(1, 3),
+            )
+            for pk, partner_id in rows
+            for i in range(assessments_per_engagement)
+        ],
+    )
+    if snapshot_days:
+        _snapshots([pk for pk, _ in rows], snapshot_days, as_of, rng)
+    return [pk for pk, _ in rows]
+
+
+def _snapshots(ids, days, as_of, rng):
+    policy = ScoringPolicy.objects.get(is_active=True)
+    batch, latest = [], []
+    for pk in ids:
+        score = rng.uniform(20, 80)
+        for n in range(days - 1, -1, -1):
+            score = min(100, max(0, score + rng.uniform(-1.5, 1.5)))
+            level = Level.EXECUTOR + int(score // 25) if score < 100 else Level.TRUSTED_ADVISOR
+            batch.append(
+                MaturitySnapshot(
+                    engagement_id=pk,
+                    as_of=as_of - dt.timedelta(days=n),
+                    policy=policy,
+                    score=score,
+                    level=min(level, 4),
+                    delivery=score,
+                    technical=score,
+                    domain=score,
+                    partnership=score,
+                    trust=score,
+                    trust_quotient=3.0,
+                    rater_count=2,
+                    event_count=10,
+                    assessment_count=2,
+                    confidence="medium",
+                    explanation={},
+                )
+            )
+            if len(batch) >= CHUNK:
+                MaturitySnapshot.objects.bulk_create(batch)
+                batch = []
+        latest.append(Engagement(pk=pk, score=score, level=min(level, 4)))
+    MaturitySnapshot.objects.bulk_create(batch)
+    Engagement.objects.bulk_update(latest, ["score", "level"], batch_size=CHUNK)
