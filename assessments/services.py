@@ -28,6 +28,7 @@ RATING_DUE_AFTER = dt.timedelta(days=90)
 
 
 def _enqueue_level_notifications(changes):
+    """After the recompute's commit (at once when no transaction is open), notify."""
     from .tasks import notify_level_change
 
     for change in changes:
@@ -54,12 +55,11 @@ def engagement_recompute(*, engagement, as_of=None, notify=True):
     """
     as_of = as_of or timezone.localdate()
     policy = selectors.active_policy()
-    with transaction.atomic():
-        outcomes, changes = recompute.recompute_batch(
-            engagement_ids=[engagement.pk], as_of=as_of, policy=policy
-        )
-        if notify:
-            _enqueue_level_notifications(changes)
+    _, changes = recompute.recompute_batch(
+        engagement_ids=[engagement.pk], as_of=as_of, policy=policy
+    )
+    if notify:
+        _enqueue_level_notifications(changes)
     engagement.refresh_from_db(fields=["level", "score", "scored_at", "scored_version"])
     return engagement.snapshots.get(as_of=as_of)
 
@@ -78,12 +78,9 @@ def engagements_recompute_all(*, as_of=None, engagement_ids=None, notify=True, p
     done = 0
     for start in range(0, len(ids), recompute.BATCH_SIZE):
         batch = ids[start : start + recompute.BATCH_SIZE]
-        with transaction.atomic():
-            outcomes, changes = recompute.recompute_batch(
-                engagement_ids=batch, as_of=as_of, policy=policy
-            )
-            if notify:
-                _enqueue_level_notifications(changes)
+        _, changes = recompute.recompute_batch(engagement_ids=batch, as_of=as_of, policy=policy)
+        if notify:
+            _enqueue_level_notifications(changes)
         done += len(batch)
         if progress:
             progress(done, len(ids))

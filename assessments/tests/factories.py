@@ -1,0 +1,30 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from assessments.models import TrustAssessment
+from partners.tests.factories import ContactFactory, EngagementFactory
+
+
+def local_noon(day):
+    return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrustAssessment
+
+    engagement = factory.SubFactory(EngagementFactory)
+    side = TrustAssessment.Side.CLIENT
+    rater_contact = factory.SubFactory(
+        ContactFactory, partner=factory.SelfAttribute("..engagement.partner")
+    )
+    submitted_at = factory.LazyFunction(timezone.now)
+    credibility = 3
+    reliability = 3
+    intimacy = 3
+    self_orientation = 3
+    technical = 3
+    domain = 3
+    advice = 3

@@ -1,0 +1,251 @@
+"""engagement_recompute and engagements_recompute_all against the database."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments import services
+from assessments.models import LevelChange, MaturitySnapshot
+from assessments.tests.factories import AssessmentFactory, local_noon
+from partners.choices import Level
+from partners.models import Engagement
+from partners.tests.factories import ContactFactory, EngagementFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+T = dt.date(2026, 6, 30)
+WORKED_EVENTS = [
+    ("milestone_delivered", "normal", dt.date(2026, 6, 20)),
+    ("milestone_delivered", "high", dt.date(2026, 4, 1)),
+    ("deadline_missed", "normal", dt.date(2026, 5, 15)),
+    ("technical_recommendation_adopted", "normal", dt.date(2026, 6, 1)),
+    ("technical_praise", "normal", dt.date(2026, 3, 2)),
+    ("competitor_analysis_shared", "normal", dt.date(2026, 6, 10)),
+    ("strategy_invitation", "normal", dt.date(2026, 6, 25)),
+    ("milestone_delivered", "normal", dt.date(2025, 5, 1)),
+]
+ANSWER_ITEMS = (
+    "credibility",
+    "reliability",
+    "intimacy",
+    "self_orientation",
+    "technical",
+    "domain",
+    "advice",
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(dt.datetime(2026, 6, 30, 18, 0), tick=False):
+        yield
+
+
+def rate(engagement, contact, day, answers, side="client"):
+    return AssessmentFactory(
+        engagement=engagement,
+        rater_contact=contact,
+        side=side,
+        submitted_at=local_noon(day),
+        **dict(zip(ANSWER_ITEMS, answers, strict=True)),
+    )
+
+
+@pytest.fixture
+def worked_example(engagement_a):
+    for kind, impact, day in WORKED_EVENTS:
+        EventFactory(
+            engagement=engagement_a,
+            kind=kind,
+            impact=impact,
+            occurred_on=day,
+            title=f"{kind} {day}",
+        )
+    ann = ContactFactory(partner=engagement_a.partner, name="Ann")
+    bob = ContactFactory(partner=engagement_a.partner, name="Bob")
+    rate(engagement_a, ann, dt.date(2026, 6, 15), (4, 4, 3, 2, 4, 3, 3))
+    rate(engagement_a, bob, dt.date(2026, 3, 31), (5, 4, 4, 2, 5, 3, 2))
+    # Provider self-assessments never count toward the score.
+    rate(engagement_a, None, dt.date(2026, 6, 29), (5, 5, 5, 1, 5, 5, 5), side="provider")
+    Engagement.objects.filter(pk=engagement_a.pk).update(evidence_version=11)
+    return engagement_a
+
+
+def test_worked_example_through_engagement_recompute(worked_example, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        snapshot = services.engagement_recompute(engagement=worked_example, as_of=T)
+    approx = pytest.approx
+    assert snapshot.delivery == approx(51.41, abs=0.01)
+    assert snapshot.technical == approx(62.34, abs=0.01)
+    assert snapshot.domain == approx(39.07, abs=0.01)
+    assert snapshot.partnership == approx(36.37, abs=0.01)
+    assert snapshot.trust == approx(71.16, abs=0.01)
+    assert snapshot.trust_quotient == approx(5.9274, abs=0.0001)
+    assert snapshot.score == approx(52.07, abs=0.01)
+    assert snapshot.level == Level.EXECUTOR
+    assert (snapshot.rater_count, snapshot.event_count, snapshot.assessment_count) == (2, 7, 2)
+    assert snapshot.confidence == "medium"
+    assert snapshot.explanation["unmet"][0] == {
+        "condition": "delivery",
+        "current": 51.41,
+        "required": 60,
+    }
+    top = snapshot.explanation["dimensions"]["delivery"]["top_events"][0]
+    assert (top["title"], top["points"]) == ("deadline_missed 2026-05-15", -2.11)
+    worked_example.refresh_from_db()
+    assert worked_example.score == approx(52.07, abs=0.01)
+    assert worked_example.scored_version == 11
+    assert worked_example.dirty is False
+
+
+def test_recompute_same_day_overwrites_snapshot(worked_example):
+    services.engagement_recompute(engagement=worked_example, as_of=T)
+    EventFactory(engagement=worked_example, kind="domain_workshop", occurred_on=T)
+    snapshot = services.engagement_recompute(engagement=worked_example, as_of=T)
+    assert MaturitySnapshot.objects.filter(engagement=worked_example).count() == 1
+    assert snapshot.event_count == 8
+
+
+def test_scored_version_never_goes_backwards(worked_example):
+    Engagement.objects.filter(pk=worked_example.pk).update(scored_version=20)
+    services.engagement_recompute(engagement=worked_example, as_of=T)
+    worked_example.refresh_from_db()
+    assert worked_example.scored_version == 20
+
+
+def strong_engagement(partner, manager):
+    engagement = EngagementFactory(
+        partner=partner, account_manager=manager, started_on=dt.date(2025, 1, 1)
+    )
+    for n in range(6):
+        day = T - dt.timedelta(days=10 * n)
+        for kind in (
+            "milestone_delivered",
+            "technical_praise",
+            "domain_workshop",
+            "strategy_invitation",
+        ):
+            EventFactory(engagement=engagement, kind=kind, occurred_on=day)
+    for n, name in enumerate(("Cy", "Di")):
+        contact = ContactFactory(partner=partner, name=f"{name} {engagement.pk}")
+        rate(engagement, contact, T - dt.timedelta(days=n), (5, 5, 4, 1, 5, 5, 5))
+    return engagement
+
+
+def test_level_change_recorded_once_per_day(partner_a, am):
+    engagement = strong_engagement(partner_a, am)
+    services.engagement_recompute(engagement=engagement, as_of=T)
+    services.engagement_recompute(engagement=engagement, as_of=T)
+    change = LevelChange.objects.get(engagement=engagement)
+    assert (change.from_level, change.to_level, change.as_of) == (1, 4, T)
+    engagement.refresh_from_db()
+    assert engagement.level == Level.TRUSTED_ADVISOR
+
+
+def test_hysteresis_keeps_rung_inside_band(partner_a, am):
+    engagement = EngagementFactory(partner=partner_a, account_manager=am, started_on=T)
+    for kind in ("milestone_delivered", "technical_praise", "domain_workshop"):
+        EventFactory.create_batch(4, engagement=engagement, kind=kind, occurred_on=T)
+    # Partnership rests on two strategy invitations and an "advice" answer of 4:
+    # D = 0.6 * 75 + 0.4 * E, 67.0 today; decay brings it to 55.9 after 120 days.
+    EventFactory.create_batch(2, engagement=engagement, kind="strategy_invitation", occurred_on=T)
+    for name in ("Cy", "Di"):
+        rate(engagement, ContactFactory(partner=partner_a, name=name), T, (5, 5, 4, 1, 5, 5, 4))
+    assert services.engagement_recompute(engagement=engagement, as_of=T).level == 4
+    with time_machine.travel(dt.datetime(2026, 10, 28, 18, 0), tick=False):
+        later = services.engagement_recompute(engagement=engagement, as_of=dt.date(2026, 10, 28))
+    assert later.partnership == pytest.approx(55.9, abs=0.1)
+    assert later.explanation["candidate_level"] == Level.DOMAIN_EXPERT
+    assert later.level == Level.TRUSTED_ADVISOR
+    assert not LevelChange.objects.filter(as_of=dt.date(2026, 10, 28)).exists()
+
+
+def test_recompute_of_past_day_leaves_current_level(partner_a, am):
+    engagement = strong_engagement(partner_a, am)
+    services.engagement_recompute(engagement=engagement, as_of=T)
+    services.engagement_recompute(engagement=engagement, as_of=dt.date(2025, 1, 2))
+    engagement.refresh_from_db()
+    assert engagement.level == Level.TRUSTED_ADVISOR
+
+
+def varied_portfolio(partner_a, partner_b, am):
+    engagements = [strong_engagement(partner_a, am), strong_engagement(partner_b, am)]
+    plain = EngagementFactory(partner=partner_a, account_manager=am, started_on=dt.date(2025, 1, 1))
+    EventFactory(engagement=plain, kind="escalation", impact="high", occurred_on=T)
+    engagements.append(plain)
+    empty = EngagementFactory(partner=partner_b, account_manager=am, started_on=dt.date(2025, 1, 1))
+    engagements.append(empty)
+    rated = EngagementFactory(partner=partner_b, account_manager=am, started_on=dt.date(2025, 1, 1))
+    rate(
+        rated, ContactFactory(partner=partner_b), T - dt.timedelta(days=200), (2, 3, 2, 4, 3, 2, 1)
+    )
+    EventFactory(
+        engagement=rated,
+        kind="proposal_adopted",
+        impact="low",
+        occurred_on=T - dt.timedelta(days=364),
+    )
+    engagements.append(rated)
+    return engagements
+
+
+SNAPSHOT_NUMBERS = (
+    "score",
+    "level",
+    "delivery",
+    "technical",
+    "domain",
+    "partnership",
+    "trust",
+    "trust_quotient",
+    "rater_count",
+    "event_count",
+    "assessment_count",
+    "confidence",
+    "explanation",
+)
+
+
+def snapshot_values():
+    return {
+        (s["engagement_id"], s["as_of"]): s
+        for s in MaturitySnapshot.objects.values("engagement_id", "as_of", *SNAPSHOT_NUMBERS)
+    }
+
+
+def test_set_based_recompute_equals_single(partner_a, partner_b, am, django_assert_max_num_queries):
+    engagements = varied_portfolio(partner_a, partner_b, am)
+    for day in (T - dt.timedelta(days=40), T):
+        for engagement in engagements:
+            services.engagement_recompute(engagement=engagement, as_of=day)
+    single = snapshot_values()
+    single_levels = dict(Engagement.objects.values_list("pk", "level"))
+    MaturitySnapshot.objects.all().delete()
+    LevelChange.objects.all().delete()
+    Engagement.objects.update(level=1, score=None)
+    services.engagements_recompute_all(as_of=T - dt.timedelta(days=40))
+    with django_assert_max_num_queries(12):
+        services.engagements_recompute_all(as_of=T)
+    assert snapshot_values() == single
+    assert dict(Engagement.objects.values_list("pk", "level")) == single_levels
+    assert len({s["level"] for s in single.values()}) >= 2
+
+
+def test_set_based_query_count_does_not_grow(partner_a, am):
+    counts = []
+    for size in (3, 15):
+        while Engagement.objects.count() < size:
+            strong_engagement(partner_a, am)
+        with CaptureQueriesContext(connection) as queries:
+            assert services.engagements_recompute_all(as_of=T) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 12
+
+
+def test_history_rebuild_makes_daily_snapshots(worked_example):
+    services.history_rebuild(engagement_ids=[worked_example.pk], days=5, until=T)
+    days = list(MaturitySnapshot.objects.order_by("as_of").values_list("as_of", flat=True))
+    assert days == [T - dt.timedelta(days=n) for n in range(4, -1, -1)]
