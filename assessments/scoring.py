@@ -5,9 +5,11 @@ inputs below and get back dimension scores, a level and a JSON-serialisable expl
 Nothing here touches the ORM or settings, so the whole rule can be read and tested in one place.
 """
 
+import heapq
 import math
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 from partners.choices import EVENT_CATALOGUE, IMPACT_FACTORS, Dimension, Level
 
@@ -40,8 +42,7 @@ RUNG_CONDITIONS = {
 }
 
 
-@dataclass(frozen=True)
-class EventInput:
+class EventInput(NamedTuple):
     kind: str
     impact: str
     occurred_on: date
@@ -49,8 +50,7 @@ class EventInput:
     title: str = ""
 
 
-@dataclass(frozen=True)
-class AssessmentInput:
+class AssessmentInput(NamedTuple):
     rater: int | None
     submitted_on: date
     credibility: int
@@ -155,16 +155,24 @@ def event_points(event, as_of, policy):
 
 def _contributions_by_dimension(events, as_of, policy):
     contributions = {dimension: [] for dimension in EVIDENCE_DIMENSIONS}
+    # The same few ages recur across thousands of events: compute each decay once.
+    decays = {}
+    half_life = policy.event_half_life_days
     for event in events:
-        dimension = EVENT_CATALOGUE[event.kind][0]
-        contributions[dimension].append((event, event_points(event, as_of, policy)))
+        dimension, points = EVENT_CATALOGUE[event.kind]
+        weight = decays.get(event.occurred_on)
+        if weight is None:
+            weight = decays[event.occurred_on] = decay(event.occurred_on, as_of, half_life)
+        contributions[dimension].append((event, points * IMPACT_FACTORS[event.impact] * weight))
     return contributions
 
 
 def _top_events(contributions, limit=3):
-    # Most recent first among equal contributions, so the list reads like a timeline.
-    by_recency = sorted(contributions, key=lambda pair: pair[0].occurred_on, reverse=True)
-    ranked = sorted(by_recency, key=lambda pair: abs(pair[1]), reverse=True)
+    # Largest absolute contribution first; the most recent first among equals, so the list
+    # reads like a timeline.
+    ranked = heapq.nlargest(
+        limit, contributions, key=lambda pair: (abs(pair[1]), pair[0].occurred_on)
+    )
     return tuple(
         {
             "id": event.id,

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -40,7 +41,7 @@ def evidence_for(*, engagement_ids, as_of, window_days):
     rows = EngagementEvent.objects.filter(
         engagement_id__in=engagement_ids, occurred_on__gte=first, occurred_on__lte=last
     ).values_list("engagement_id", "id", "kind", "impact", "occurred_on")
-    for engagement_id, pk, kind, impact, occurred_on in rows.iterator(chunk_size=20000):
+    for engagement_id, pk, kind, impact, occurred_on in _raw_rows(rows):
         events[engagement_id].append(EventInput(kind, impact, occurred_on, pk))
 
     start, end = local_day_bounds(first, last)
@@ -63,10 +64,24 @@ def evidence_for(*, engagement_ids, as_of, window_days):
         "domain",
         "advice",
     )
-    for engagement_id, pk, rater, submitted_at, *answers in rows.iterator(chunk_size=20000):
+    for engagement_id, pk, rater, submitted_at, *answers in _raw_rows(rows):
         submitted_on = timezone.localtime(submitted_at).date()
         assessments[engagement_id].append(AssessmentInput(rater, submitted_on, *answers, id=pk))
     return events, assessments
+
+
+def _raw_rows(queryset):
+    """The queryset's rows as plain tuples, skipping the ORM's per-row conversion.
+
+    Only for columns that need no conversion (ints, strings, dates, aware datetimes on
+    PostgreSQL); evidence loading reads a million rows per 10,000 engagements.
+    """
+    if connection.vendor != "postgresql":
+        return queryset.iterator(chunk_size=20000)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def event_titles(event_ids):

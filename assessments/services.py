@@ -193,6 +193,7 @@ def invitation_create(*, engagement, contact, created_by):
             contact=contact,
             token_hash=hash_token(raw_token),
             created_by=created_by,
+            created_at=now,
             expires_at=now + INVITATION_LIFETIME,
             sent_at=now,
         )

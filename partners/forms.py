@@ -29,6 +29,8 @@ def event_kind_choices():
 
 
 class PartnerForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Partner
         fields = ["name", "industry", "website", "notes"]

@@ -1,0 +1,94 @@
+"""Benchmark: set-based recompute of a synthetic portfolio against the per-engagement loop.
+
+Runs in a scratch database (created, migrated and dropped by this command), so it never
+touches real data. Prints figures, asserts nothing: compare them with the targets in the
+README.
+"""
+
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils import timezone
+
+from assessments import services, synthetic
+from partners.models import Engagement
+
+
+class Command(BaseCommand):
+    help = "Time engagements_recompute_all against one engagement_recompute per engagement."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--engagements", type=int, default=10_000)
+        parser.add_argument("--events-per-engagement", type=int, default=100)
+        parser.add_argument("--assessments-per-engagement", type=int, default=4)
+        parser.add_argument(
+            "--sample", type=int, default=200, help="Engagements timed with the loop (200)."
+        )
+        parser.add_argument("--keep-db", action="store_true", help="Keep the scratch database.")
+
+    def handle(self, *args, **options):
+        creation = connection.creation
+        old_name = connection.settings_dict["NAME"]
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{old_name}_bench"
+        self.stdout.write(f"Scratch database {old_name}_bench on {connection.vendor}…")
+        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            self.run(**options)
+        finally:
+            if not options["keep_db"]:
+                creation.destroy_test_db(old_name, verbosity=0)
+
+    def run(
+        self, *, engagements, events_per_engagement, assessments_per_engagement, sample, **options
+    ):
+        as_of = timezone.localdate()
+        started = time.perf_counter()
+        ids = synthetic.build_portfolio(
+            engagements=engagements,
+            events_per_engagement=events_per_engagement,
+            assessments_per_engagement=assessments_per_engagement,
+            as_of=as_of,
+            prefix="bench",
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE") if connection.vendor == "postgresql" else None
+        self.stdout.write(
+            f"Built {len(ids):,} engagements, {len(ids) * events_per_engagement:,} events, "
+            f"{len(ids) * assessments_per_engagement:,} client assessments in "
+            f"{time.perf_counter() - started:.1f} s."
+        )
+        set_seconds = self.time_set_based(as_of)
+        loop_seconds = self.time_loop(ids[:sample], as_of)
+        set_rate = len(ids) / set_seconds
+        loop_rate = len(ids[:sample]) / loop_seconds
+        self.stdout.write(
+            f"set-based  engagements_recompute_all: {len(ids):>6,} engagements in "
+            f"{set_seconds:7.2f} s = {set_rate:9.1f} engagements/s"
+        )
+        self.stdout.write(
+            f"loop       engagement_recompute each: {len(ids[:sample]):>6,} engagements in "
+            f"{loop_seconds:7.2f} s = {loop_rate:9.1f} engagements/s"
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"ratio set-based / loop per engagement: {set_rate / loop_rate:.1f}x"
+            )
+        )
+
+    def time_set_based(self, as_of):
+        runs = []
+        for _ in range(2):  # the second run overwrites the first day's snapshots
+            started = time.perf_counter()
+            services.engagements_recompute_all(as_of=as_of, notify=False)
+            runs.append(time.perf_counter() - started)
+        self.stdout.write(f"  set-based runs: {', '.join(f'{r:.2f} s' for r in runs)}")
+        return statistics.median(runs)
+
+    def time_loop(self, ids, as_of):
+        engagements = list(Engagement.objects.filter(pk__in=ids))
+        started = time.perf_counter()
+        for engagement in engagements:
+            services.engagement_recompute(engagement=engagement, as_of=as_of, notify=False)
+        return time.perf_counter() - started

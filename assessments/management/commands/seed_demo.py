@@ -1,0 +1,34 @@
+"""A believable demo portfolio: users for every role, partners, engagements with a year of
+events, client ratings, self-assessments and daily snapshots on every rung of the ladder.
+
+Idempotent: objects are found by their natural keys, evidence is only written for
+engagements that have none, and the snapshot history is recomputed (which overwrites).
+The data lives in the `assessments.demo` module so that this command stays a thin interface.
+"""
+
+from django.core.management.base import BaseCommand
+
+from assessments import demo
+
+from ._progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo portfolio (safe to run twice)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--history-days", type=int, default=365, help="Days of daily snapshots (365)."
+        )
+
+    def handle(self, *args, history_days, **options):
+        users = demo.seed_users()
+        engagements = demo.seed_portfolio(users)
+        self.stdout.write(f"Portfolio: {len(engagements)} engagements.")
+        self.stdout.write(f"Rebuilding {history_days} days of snapshots…")
+        demo.rebuild_history(
+            engagements, days=history_days, progress=ProgressBar(self.stdout, "  days")
+        )
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ as:"))
+        for username, role in demo.CREDENTIALS:
+            self.stdout.write(f"  {username:<8} {role:<45} password: {demo.PASSWORD}")
