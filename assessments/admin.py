@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from partners.admin import EvidenceAdminMixin
+
 from .models import (
     AssessmentInvitation,
     LevelChange,
@@ -10,7 +12,7 @@ from .models import (
 
 
 @admin.register(TrustAssessment)
-class TrustAssessmentAdmin(admin.ModelAdmin):
+class TrustAssessmentAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = [
         "engagement",
         "side",

@@ -1,6 +1,29 @@
 from django.contrib import admin
+from django.db import transaction
 
 from .models import Contact, Engagement, EngagementEvent, Partner
+from .services import evidence_bump
+
+
+class EvidenceAdminMixin:
+    """Edits of evidence in admin mark the engagements dirty, exactly like the services do."""
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            previous = form.initial.get("engagement")
+            evidence_bump(engagement_ids={obj.engagement_id, previous} - {None})
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            evidence_bump(engagement_ids=[obj.engagement_id])
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            ids = set(queryset.values_list("engagement_id", flat=True))
+            super().delete_queryset(request, queryset)
+            evidence_bump(engagement_ids=ids)
 
 
 class ContactInline(admin.TabularInline):
@@ -47,7 +70,7 @@ class EngagementAdmin(admin.ModelAdmin):
 
 
 @admin.register(EngagementEvent)
-class EngagementEventAdmin(admin.ModelAdmin):
+class EngagementEventAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = ["title", "engagement", "kind", "impact", "occurred_on", "logged_by"]
     list_filter = ["kind", "impact", "occurred_on"]
     search_fields = ["title", "notes", "engagement__name", "engagement__partner__name"]

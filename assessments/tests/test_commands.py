@@ -1,0 +1,95 @@
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from assessments.models import LevelChange, MaturitySnapshot, TrustAssessment
+from partners.models import Contact, Engagement, EngagementEvent, Partner
+
+pytestmark = pytest.mark.django_db
+
+
+def demo_state():
+    return {
+        "partners": list(Partner.objects.order_by("name").values_list("name", "slug")),
+        "contacts": Contact.objects.count(),
+        "engagements": list(
+            Engagement.objects.order_by("name").values_list("name", "level", "score")
+        ),
+        "events": list(
+            EngagementEvent.objects.order_by("id").values_list("kind", "occurred_on", "title")
+        ),
+        "ratings": TrustAssessment.objects.count(),
+        "snapshots": MaturitySnapshot.objects.count(),
+        "changes": LevelChange.objects.count(),
+    }
+
+
+def test_seed_demo_is_idempotent_and_prints_credentials():
+    out = StringIO()
+    call_command("seed_demo", history_days=3, stdout=out)
+    first = demo_state()
+    call_command("seed_demo", history_days=3, stdout=StringIO())
+    assert demo_state() == first
+    assert len(first["partners"]) >= 8
+    assert len(first["engagements"]) >= 12
+    assert len(first["events"]) > 300
+    assert "lena" in out.getvalue() and "password: trustapp-demo" in out.getvalue()
+    assert {"Logistics", "Energy", "Banking"} <= set(
+        Partner.objects.values_list("industry", flat=True)
+    )
+
+
+def test_seed_demo_then_recompute_reaches_all_rungs():
+    call_command("seed_demo", history_days=1, stdout=StringIO())
+    out = StringIO()
+    call_command("recompute_scores", stdout=out)
+    assert set(Engagement.objects.values_list("level", flat=True)) == {1, 2, 3, 4}
+    assert "Trusted advisor: 2" in out.getvalue()
+
+
+def test_recompute_scores_history(engagement_a):
+    call_command("recompute_scores", history=4, engagement=[engagement_a.pk], stdout=StringIO())
+    assert MaturitySnapshot.objects.filter(engagement=engagement_a).count() == 4
+
+
+def test_recompute_scores_unknown_engagement():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="No engagement with id 999"):
+        call_command("recompute_scores", engagement=[999])
+
+
+def test_healthz_reports_database(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "in-process"}
+
+
+def test_production_settings_refuse_missing_secret():
+    env = {"DJANGO_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "trustapp.settings", "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG=0 needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_admin_event_edit_marks_engagement_dirty(client, engagement_a, django_user_model):
+    from partners.tests.factories import EventFactory
+
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    event = EventFactory(engagement=engagement_a)
+    client.force_login(admin)
+    url = reverse("admin:partners_engagementevent_delete", args=[event.pk])
+    client.post(url, {"post": "yes"})
+    engagement_a.refresh_from_db()
+    assert not EngagementEvent.objects.exists()
+    assert engagement_a.evidence_version == 1

@@ -1,0 +1,48 @@
+import pytest
+
+from partners import access
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def portfolio(engagement_a, engagement_b, client_a, client_b):
+    return engagement_a, engagement_b
+
+
+@pytest.mark.parametrize(
+    ("persona", "visible", "changeable"),
+    [
+        ("am", {"a", "b"}, {"a"}),
+        ("other_am", {"a", "b"}, {"b"}),
+        ("leader", {"a", "b"}, {"a", "b"}),
+        ("staff", {"a", "b"}, {"a", "b"}),
+        ("client_a", {"a"}, set()),
+        ("client_b", {"b"}, set()),
+    ],
+)
+def test_engagement_scoping(request, portfolio, persona, visible, changeable):
+    user = request.getfixturevalue(persona)
+    names = {portfolio[0].pk: "a", portfolio[1].pk: "b"}
+    assert {names[e.pk] for e in access.visible_engagements(user)} == visible
+    assert {names[e.pk] for e in access.changeable_engagements(user)} == changeable
+
+
+def test_team_member_may_change(engagement_a, other_am):
+    engagement_a.team.add(other_am)
+    assert access.can_change_engagement(other_am, engagement_a) is True
+
+
+def test_client_sees_only_own_partner(portfolio, client_a, partner_a):
+    assert list(access.visible_partners(client_a)) == [partner_a]
+    assert {c.partner_id for c in access.visible_contacts(client_a)} == {partner_a.pk}
+
+
+def test_anonymous_and_roleless_see_nothing(portfolio, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    nobody = django_user_model.objects.create_user("nobody")
+    for user in (AnonymousUser(), nobody):
+        assert not access.visible_engagements(user).exists()
+        assert not access.visible_partners(user).exists()
+        assert not access.changeable_engagements(user).exists()

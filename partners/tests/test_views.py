@@ -1,0 +1,193 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from partners.models import Contact, Engagement, EngagementEvent, Partner
+from partners.tests.factories import EngagementFactory, EventFactory, PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("am", "other_am", "leader", "staff", "client_a", "client_b")
+
+
+@pytest.fixture
+def world(engagement_a, engagement_b, client_a, client_b):
+    EventFactory(engagement=engagement_b, title="Secret Borealis release")
+    return engagement_a, engagement_b
+
+
+def get_as(client, request, persona, url):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    return client.get(url)
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [(None, 302), ("am", 200), ("leader", 200), ("staff", 200), ("client_a", 403)],
+)
+def test_partner_list_status(client, request, world, persona, expected):
+    assert get_as(client, request, persona, reverse("partners:list")).status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        (None, 302),
+        ("am", 200),
+        ("other_am", 200),
+        ("leader", 200),
+        ("client_a", 403),
+        ("client_b", 403),
+    ],
+)
+def test_engagement_page_status(client, request, world, persona, expected):
+    url = reverse("assessments:engagement_detail", args=[world[1].pk])
+    response = get_as(client, request, persona, url)
+    assert response.status_code == expected
+    if expected == 200:
+        assert "Secret Borealis release" in response.text
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        (None, 302),
+        ("am", 200),
+        ("other_am", 403),
+        ("leader", 200),
+        ("staff", 200),
+        ("client_a", 403),
+        ("client_b", 404),
+    ],
+)
+def test_log_event_page_status(client, request, world, persona, expected):
+    url = reverse("partners:event_create", args=[world[0].pk])
+    assert get_as(client, request, persona, url).status_code == expected
+
+
+@pytest.mark.parametrize("persona", ["client_a", "client_b"])
+def test_client_never_sees_other_partner(client, request, world, persona):
+    client.force_login(request.getfixturevalue(persona))
+    other = world[1] if persona == "client_a" else world[0]
+    for url in (
+        reverse("assessments:rate_list"),
+        reverse("assessments:rate_engagement", args=[other.pk]),
+        reverse("partners:detail", args=[other.partner.slug]),
+    ):
+        response = client.get(url)
+        assert other.partner.name not in response.text
+        assert other.name not in response.text
+
+
+def test_log_event_form_end_to_end(client, am, engagement_a):
+    client.force_login(am)
+    url = reverse("partners:event_create", args=[engagement_a.pk])
+    page = client.get(url)
+    assert 'label for="id_kind">Kind' in page.text
+    assert f'value="{dt.date.today().isoformat()}"' in page.text
+    assert '<optgroup label="Partnership">' in page.text
+    response = client.post(
+        url,
+        {
+            "kind": "strategy_invitation",
+            "occurred_on": dt.date.today().isoformat(),
+            "title": "Invited to roadmap day",
+            "impact": "high",
+            "notes": "Q3 planning",
+        },
+        follow=True,
+    )
+    assert "Event “Invited to roadmap day” logged." in response.text
+    event = EngagementEvent.objects.get()
+    assert (event.kind, event.impact, event.logged_by) == ("strategy_invitation", "high", am)
+    assert "Invited to roadmap day" in response.text
+
+
+def test_log_event_form_keeps_input_on_error(client, am, engagement_a):
+    client.force_login(am)
+    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    response = client.post(
+        reverse("partners:event_create", args=[engagement_a.pk]),
+        {
+            "kind": "strategy_invitation",
+            "occurred_on": future,
+            "title": "Kept title",
+            "impact": "normal",
+        },
+    )
+    assert response.status_code == 200
+    assert "The date cannot be in the future." in response.text
+    assert 'value="Kept title"' in response.text
+    assert not EngagementEvent.objects.exists()
+
+
+def test_account_manager_creates_partner_contact_engagement(client, am):
+    client.force_login(am)
+    response = client.post(
+        reverse("partners:create"), {"name": "Zeta <b>Corp</b>", "industry": "Retail"}, follow=True
+    )
+    assert "Partner “Zeta &lt;b&gt;Corp&lt;/b&gt;” created." in response.text
+    partner = Partner.objects.get()
+    client.post(
+        reverse("partners:contact_create", args=[partner.slug]),
+        {"name": "Zed", "email": "ZED@zeta.example", "is_product_owner": "on"},
+    )
+    assert Contact.objects.get().email == "zed@zeta.example"
+    response = client.post(
+        reverse("partners:engagement_create", args=[partner.slug]),
+        {
+            "name": "Checkout",
+            "account_manager": am.pk,
+            "started_on": "2026-01-05",
+            "contract_type": "fixed_price",
+            "status": "active",
+        },
+    )
+    engagement = Engagement.objects.get()
+    assert response.url == engagement.get_absolute_url()
+
+
+def test_client_cannot_create_partner(client, client_a):
+    client.force_login(client_a)
+    assert client.post(reverse("partners:create"), {"name": "Evil"}).status_code == 403
+    assert not Partner.objects.filter(name="Evil").exists()
+
+
+def test_other_manager_cannot_edit_engagement(client, other_am, engagement_a):
+    client.force_login(other_am)
+    url = reverse("partners:engagement_edit", args=[engagement_a.pk])
+    assert client.post(url, {"name": "Hijacked"}).status_code == 403
+    engagement_a.refresh_from_db()
+    assert engagement_a.name == "Route planner"
+
+
+def test_partner_search(client, am, world):
+    client.force_login(am)
+    response = client.get(reverse("partners:list"), {"q": "bore"})
+    assert "Borealis Bank" in response.text
+    assert "Acme Logistics" not in response.text
+
+
+@pytest.mark.parametrize("extra", [3, 30])
+def test_partner_list_queries_do_not_grow(client, am, django_assert_num_queries, extra):
+    PartnerFactory.create_batch(extra)
+    client.force_login(am)
+    with django_assert_num_queries(5):
+        assert client.get(reverse("partners:list")).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [3, 30])
+def test_events_list_queries_do_not_grow(
+    client, am, engagement_a, django_assert_num_queries, extra
+):
+    EventFactory.create_batch(extra, engagement=engagement_a, logged_by=am)
+    EngagementFactory.create_batch(2, partner=engagement_a.partner)
+    client.force_login(am)
+    url = reverse("assessments:engagement_detail", args=[engagement_a.pk])
+    with django_assert_num_queries(QUERIES_ENGAGEMENT_PAGE):
+        assert client.get(url).status_code == 200
+
+
+QUERIES_ENGAGEMENT_PAGE = 14
