@@ -304,8 +304,8 @@ def policy_save(*, policy, changed):
             .first()
             or 0
         ) + 1
-    policy.full_clean(exclude=["version"])
     if policy.is_active:
         ScoringPolicy.objects.exclude(pk=policy.pk).filter(is_active=True).update(is_active=False)
+    policy.full_clean(exclude=["version"])
     policy.save()
     return policy
