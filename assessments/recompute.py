@@ -49,14 +49,24 @@ class Outcome:
 def _evaluate_batch(*, engagement_ids, as_of, policy, lock):
     params = policy.params()
     states = selectors.engagement_states(engagement_ids=engagement_ids, as_of=as_of, lock=lock)
-    events, assessments = selectors.evidence_for(
-        engagement_ids=list(states), as_of=as_of, window_days=params.window_days
+    ids = list(states)
+    summaries = selectors.event_summaries(engagement_ids=ids, as_of=as_of, policy=params)
+    events = (
+        {}
+        if summaries is not None
+        else selectors.window_events(
+            engagement_ids=ids, as_of=as_of, window_days=params.window_days
+        )
+    )
+    assessments = selectors.window_assessments(
+        engagement_ids=ids, as_of=as_of, window_days=params.window_days
     )
     outcomes = []
     for pk, (version, previous, has_later) in states.items():
         previous = previous or Level.EXECUTOR
         evaluation = evaluate(
             events=events.get(pk, ()),
+            event_summary=summaries[pk] if summaries is not None else None,
             assessments=assessments.get(pk, ()),
             previous_level=previous,
             policy=params,

@@ -171,7 +171,7 @@ def _top_events(contributions, limit=3):
     # Largest absolute contribution first; the most recent first among equals, so the list
     # reads like a timeline.
     ranked = heapq.nlargest(
-        limit, contributions, key=lambda pair: (abs(pair[1]), pair[0].occurred_on)
+        limit, contributions, key=lambda pair: (abs(pair[1]), pair[0].occurred_on, pair[0].id or 0)
     )
     return tuple(
         {
@@ -182,6 +182,29 @@ def _top_events(contributions, limit=3):
             "points": round(points, 2),
         }
         for event, points in ranked[:limit]
+    )
+
+
+class EventSummary(NamedTuple):
+    """What the rule needs from an engagement's events: P_d, the top events, the count.
+
+    `summarise_events` computes it from loaded events; on PostgreSQL the recompute builds the
+    same summary with one aggregate query (`assessments.selectors.event_summaries`).
+    """
+
+    points: dict
+    top_events: dict
+    count: int
+
+
+def summarise_events(events, as_of, policy):
+    """Summarise the events in the window of ``as_of``."""
+    events = [e for e in events if in_window(e.occurred_on, as_of, policy.window_days)]
+    contributions = _contributions_by_dimension(events, as_of, policy)
+    return EventSummary(
+        points={name: sum(p for _, p in pairs) for name, pairs in contributions.items()},
+        top_events={name: _top_events(pairs) for name, pairs in contributions.items()},
+        count=len(events),
     )
 
 
@@ -210,8 +233,7 @@ def client_ratings(means):
     }
 
 
-def _evidence_dimension(contributions, rating, policy):
-    points = sum(points for _, points in contributions)
+def _evidence_dimension(points, top_events, rating, policy):
     events = saturated_evidence(points, policy.event_saturation)
     rating_part = policy.rating_weight * rating if rating is not None else 0.0
     event_part = (1 - policy.rating_weight) * events
@@ -222,7 +244,7 @@ def _evidence_dimension(contributions, rating, policy):
         points=points,
         rating_part=rating_part,
         event_part=event_part,
-        top_events=_top_events(contributions),
+        top_events=top_events,
     )
 
 
@@ -311,18 +333,20 @@ def confidence_for(assessment_count, rater_count):
     return "medium" if rater_count == 2 else "high"
 
 
-def evaluate(*, events, assessments, previous_level, policy, as_of):
+def evaluate(*, events=(), assessments, previous_level, policy, as_of, event_summary=None):
     """Apply the scoring rule to one engagement's evidence on ``as_of``.
 
     ``assessments`` are client-side only; events and assessments outside the window or dated
     after ``as_of`` are ignored here. ``previous_level`` is the level of the latest earlier
-    snapshot (executor if none) and drives the hysteresis.
+    snapshot (executor if none) and drives the hysteresis. An ``event_summary`` computed
+    elsewhere replaces ``events``.
     """
-    events = [e for e in events if in_window(e.occurred_on, as_of, policy.window_days)]
+    if event_summary is None:
+        event_summary = summarise_events(events, as_of, policy)
     assessments = [a for a in assessments if in_window(a.submitted_on, as_of, policy.window_days)]
     means = answer_means(assessments, as_of, policy)
     quotient = _means_trust_quotient(means)
-    dimensions = _dimensions(events, means, quotient, as_of, policy)
+    dimensions = _dimensions(event_summary, means, quotient, policy)
     scores = {name: result.score for name, result in dimensions.items()}
     rater_count = len({a.rater for a in assessments if a.rater is not None})
     level, candidate, held = _decide_level(scores, rater_count, previous_level, policy)
@@ -337,7 +361,7 @@ def evaluate(*, events, assessments, previous_level, policy, as_of):
         candidate_level=candidate,
         held_level=held,
         rater_count=rater_count,
-        event_count=len(events),
+        event_count=event_summary.count,
         assessment_count=len(assessments),
         confidence=confidence_for(len(assessments), rater_count),
         explanation={},
@@ -351,11 +375,12 @@ def _means_trust_quotient(means):
     return trust_quotient(*(means[item] for item in TRUST_ITEMS))
 
 
-def _dimensions(events, means, quotient, as_of, policy):
-    contributions = _contributions_by_dimension(events, as_of, policy)
+def _dimensions(summary, means, quotient, policy):
     ratings = client_ratings(means) if means else {}
     dimensions = {
-        name: _evidence_dimension(contributions[name], ratings.get(name), policy)
+        name: _evidence_dimension(
+            summary.points[name], summary.top_events[name], ratings.get(name), policy
+        )
         for name in EVIDENCE_DIMENSIONS
     }
     dimensions[TRUST] = _trust_dimension(trust_score(quotient) if quotient is not None else None)

@@ -7,10 +7,17 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from partners.choices import EVENT_CATALOGUE
 from partners.models import Contact, Engagement, EngagementEvent
 
-from .models import AssessmentInvitation, MaturitySnapshot, ScoringPolicy, TrustAssessment
-from .scoring import AssessmentInput, EventInput
+from .models import (
+    LIKERT_ITEMS,
+    AssessmentInvitation,
+    MaturitySnapshot,
+    ScoringPolicy,
+    TrustAssessment,
+)
+from .scoring import EVIDENCE_DIMENSIONS, AssessmentInput, EventInput, EventSummary
 
 
 def active_policy():
@@ -36,6 +43,13 @@ def evidence_for(*, engagement_ids, as_of, window_days):
     Two queries for any number of engagements. Event titles are not loaded here (they are
     only needed for the few events an explanation names; see `event_titles`).
     """
+    return (
+        window_events(engagement_ids=engagement_ids, as_of=as_of, window_days=window_days),
+        window_assessments(engagement_ids=engagement_ids, as_of=as_of, window_days=window_days),
+    )
+
+
+def window_events(*, engagement_ids, as_of, window_days):
     first, last = window_bounds(as_of, window_days)
     events = defaultdict(list)
     rows = EngagementEvent.objects.filter(
@@ -43,31 +57,90 @@ def evidence_for(*, engagement_ids, as_of, window_days):
     ).values_list("engagement_id", "id", "kind", "impact", "occurred_on")
     for engagement_id, pk, kind, impact, occurred_on in _raw_rows(rows):
         events[engagement_id].append(EventInput(kind, impact, occurred_on, pk))
+    return events
 
-    start, end = local_day_bounds(first, last)
+
+def window_assessments(*, engagement_ids, as_of, window_days):
+    start, end = local_day_bounds(*window_bounds(as_of, window_days))
     assessments = defaultdict(list)
     rows = TrustAssessment.objects.filter(
         engagement_id__in=engagement_ids,
         side=TrustAssessment.Side.CLIENT,
         submitted_at__gte=start,
         submitted_at__lt=end,
-    ).values_list(
-        "engagement_id",
-        "id",
-        "rater_contact_id",
-        "submitted_at",
-        "credibility",
-        "reliability",
-        "intimacy",
-        "self_orientation",
-        "technical",
-        "domain",
-        "advice",
-    )
+    ).values_list("engagement_id", "id", "rater_contact_id", "submitted_at", *LIKERT_ITEMS)
     for engagement_id, pk, rater, submitted_at, *answers in _raw_rows(rows):
         submitted_on = timezone.localtime(submitted_at).date()
         assessments[engagement_id].append(AssessmentInput(rater, submitted_on, *answers, id=pk))
-    return events, assessments
+    return assessments
+
+
+# P_d and the top three events per dimension, computed by PostgreSQL: the same arithmetic as
+# scoring.summarise_events (points x impact x 0.5^(age / half-life), ties broken by date,
+# then id), without shipping a million event rows to Python.
+EVENT_SUMMARY_SQL = """
+WITH catalogue(kind, dimension, points) AS (VALUES {catalogue}),
+impact(impact, factor) AS (VALUES ('low', 0.5::float), ('normal', 1.0), ('high', 2.0)),
+scored AS (
+    SELECT e.engagement_id, e.id, e.kind, e.occurred_on, c.dimension,
+           c.points * i.factor * power(0.5, (%s::date - e.occurred_on) / %s::float) AS points
+    FROM {events} e
+    JOIN catalogue c ON c.kind = e.kind
+    JOIN impact i ON i.impact = e.impact
+    WHERE e.engagement_id = ANY(%s) AND e.occurred_on BETWEEN %s AND %s
+),
+ranked AS (
+    SELECT scored.*,
+           SUM(points) OVER (PARTITION BY engagement_id, dimension) AS total,
+           COUNT(*) OVER (PARTITION BY engagement_id) AS n,
+           ROW_NUMBER() OVER (PARTITION BY engagement_id, dimension
+                              ORDER BY abs(points) DESC, occurred_on DESC, id DESC) AS rank
+    FROM scored
+)
+SELECT engagement_id, dimension, total, n, id, kind, occurred_on, points
+FROM ranked WHERE rank <= 3 ORDER BY engagement_id, dimension, rank
+"""
+
+
+def event_summaries(*, engagement_ids, as_of, policy):
+    """{engagement_id: scoring.EventSummary} in one query on PostgreSQL; None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    catalogue = list(EVENT_CATALOGUE.items())
+    sql = EVENT_SUMMARY_SQL.format(
+        catalogue=", ".join(["(%s, %s, %s::float)"] * len(catalogue)),
+        events=EngagementEvent._meta.db_table,
+    )
+    first, last = window_bounds(as_of, policy.window_days)
+    params = [v for kind, (dim, points) in catalogue for v in (kind.value, dim.value, points)]
+    params += [as_of, policy.event_half_life_days, list(engagement_ids), first, last]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _summaries_from_rows(engagement_ids, rows)
+
+
+def _summaries_from_rows(engagement_ids, rows):
+    points = {pk: dict.fromkeys(EVIDENCE_DIMENSIONS, 0.0) for pk in engagement_ids}
+    tops = {pk: {name: [] for name in EVIDENCE_DIMENSIONS} for pk in engagement_ids}
+    counts = dict.fromkeys(engagement_ids, 0)
+    for pk, dimension, total, count, event_id, kind, occurred_on, event_points in rows:
+        points[pk][dimension], counts[pk] = total, count
+        tops[pk][dimension].append(
+            {
+                "id": event_id,
+                "kind": kind,
+                "title": "",
+                "occurred_on": occurred_on.isoformat(),
+                "points": round(event_points, 2),
+            }
+        )
+    return {
+        pk: EventSummary(
+            points[pk], {name: tuple(top) for name, top in tops[pk].items()}, counts[pk]
+        )
+        for pk in engagement_ids
+    }
 
 
 def _raw_rows(queryset):
