@@ -6,6 +6,7 @@ path handles a batch of engagements with a fixed number of queries.
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -19,7 +20,6 @@ from .scoring import evaluate
 
 BATCH_SIZE = 1000
 SNAPSHOT_FIELDS = (
-    "policy",
     "score",
     "level",
     "delivery",
@@ -90,27 +90,52 @@ def _name_top_events(outcomes):
         event["title"] = titles.get(event["id"], "")
 
 
-def _snapshot(outcome, as_of, policy, now):
+def _snapshot_row(outcome, as_of, policy, now):
     evaluation, dims = outcome.evaluation, outcome.evaluation.dimensions
-    return MaturitySnapshot(
-        engagement_id=outcome.engagement_id,
-        as_of=as_of,
-        policy=policy,
-        score=evaluation.score,
-        level=evaluation.level,
-        delivery=dims["delivery"].score,
-        technical=dims["technical"].score,
-        domain=dims["domain"].score,
-        partnership=dims["partnership"].score,
-        trust=dims["trust"].score,
-        trust_quotient=evaluation.trust_quotient,
-        rater_count=evaluation.rater_count,
-        event_count=evaluation.event_count,
-        assessment_count=evaluation.assessment_count,
-        confidence=evaluation.confidence,
-        explanation={**evaluation.explanation, "policy_version": policy.version},
-        computed_at=now,
+    explanation = {**evaluation.explanation, "policy_version": policy.version}
+    return (
+        outcome.engagement_id,
+        as_of,
+        policy.pk,
+        evaluation.score,
+        evaluation.level,
+        dims["delivery"].score,
+        dims["technical"].score,
+        dims["domain"].score,
+        dims["partnership"].score,
+        dims["trust"].score,
+        evaluation.trust_quotient,
+        evaluation.rater_count,
+        evaluation.event_count,
+        evaluation.assessment_count,
+        evaluation.confidence,
+        json.dumps(explanation),
+        now,
     )
+
+
+def _upsert_snapshots(outcomes, as_of, policy, now):
+    """Insert or overwrite the day's snapshots in one statement; {engagement_id: snapshot id}.
+
+    Written as SQL because the ORM's bulk_create spends more time preparing 10,000 rows than
+    the database spends storing them. PostgreSQL and SQLite 3.35+ both accept it.
+    """
+    columns = ("engagement_id", "as_of", "policy_id", *SNAPSHOT_FIELDS)
+    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    placeholders = ", ".join(
+        f"%s{json_cast}" if column == "explanation" else "%s" for column in columns
+    )
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
+    sql = (
+        f"INSERT INTO {MaturitySnapshot._meta.db_table} ({', '.join(columns)}) VALUES "
+        + ", ".join([f"({placeholders})"] * len(outcomes))
+        + f" ON CONFLICT (engagement_id, as_of) DO UPDATE SET {updates}"
+        " RETURNING engagement_id, id"
+    )
+    params = [value for o in outcomes for value in _snapshot_row(o, as_of, policy, now)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def _write_results(*, outcomes, as_of, policy):
@@ -121,22 +146,7 @@ def _write_results(*, outcomes, as_of, policy):
     scored_version never goes backwards.
     """
     now = timezone.now()
-    snapshots = MaturitySnapshot.objects.bulk_create(
-        [_snapshot(outcome, as_of, policy, now) for outcome in outcomes],
-        update_conflicts=True,
-        unique_fields=["engagement", "as_of"],
-        update_fields=list(SNAPSHOT_FIELDS),
-    )
-    snapshot_ids = (
-        dict(
-            MaturitySnapshot.objects.filter(
-                engagement_id__in=[o.engagement_id for o in outcomes], as_of=as_of
-            ).values_list("engagement_id", "id")
-        )
-        if any(s.pk is None for s in snapshots)
-        else {s.engagement_id: s.pk for s in snapshots}
-    )
-
+    snapshot_ids = _upsert_snapshots(outcomes, as_of, policy, now)
     ids = [o.engagement_id for o in outcomes]
     LevelChange.objects.filter(engagement_id__in=ids, as_of=as_of).delete()
     changes = LevelChange.objects.bulk_create(

@@ -90,12 +90,10 @@ scored AS (
     WHERE e.engagement_id = ANY(%s) AND e.occurred_on BETWEEN %s AND %s
 ),
 ranked AS (
-    SELECT scored.*,
-           SUM(points) OVER (PARTITION BY engagement_id, dimension) AS total,
-           COUNT(*) OVER (PARTITION BY engagement_id) AS n,
-           ROW_NUMBER() OVER (PARTITION BY engagement_id, dimension
-                              ORDER BY abs(points) DESC, occurred_on DESC, id DESC) AS rank
+    SELECT scored.*, SUM(points) OVER w AS total, COUNT(*) OVER w AS n,
+           ROW_NUMBER() OVER (w ORDER BY abs(points) DESC, occurred_on DESC, id DESC) AS rank
     FROM scored
+    WINDOW w AS (PARTITION BY engagement_id, dimension)
 )
 SELECT engagement_id, dimension, total, n, id, kind, occurred_on, points
 FROM ranked WHERE rank <= 3 ORDER BY engagement_id, dimension, rank
@@ -125,7 +123,9 @@ def _summaries_from_rows(engagement_ids, rows):
     tops = {pk: {name: [] for name in EVIDENCE_DIMENSIONS} for pk in engagement_ids}
     counts = dict.fromkeys(engagement_ids, 0)
     for pk, dimension, total, count, event_id, kind, occurred_on, event_points in rows:
-        points[pk][dimension], counts[pk] = total, count
+        if not tops[pk][dimension]:  # first row of a dimension: add its totals once
+            points[pk][dimension] = total
+            counts[pk] += count
         tops[pk][dimension].append(
             {
                 "id": event_id,
