@@ -78,15 +78,18 @@ def _evaluate_batch(*, engagement_ids, as_of, policy, lock):
 
 
 def _name_top_events(outcomes):
-    """Fill in the titles of the events the explanations name (one query)."""
-    named = [
+    """Fill in the titles of the events the explanations name, where missing (one query)."""
+    unnamed = [
         event
         for outcome in outcomes
         for dimension in outcome.evaluation.explanation["dimensions"].values()
         for event in dimension.get("top_events", ())
+        if not event["title"]
     ]
-    titles = selectors.event_titles({event["id"] for event in named})
-    for event in named:
+    if not unnamed:
+        return
+    titles = selectors.event_titles({event["id"] for event in unnamed})
+    for event in unnamed:
         event["title"] = titles.get(event["id"], "")
 
 

@@ -82,7 +82,7 @@ EVENT_SUMMARY_SQL = """
 WITH catalogue(kind, dimension, points) AS (VALUES {catalogue}),
 impact(impact, factor) AS (VALUES ('low', 0.5::float), ('normal', 1.0), ('high', 2.0)),
 scored AS (
-    SELECT e.engagement_id, e.id, e.kind, e.occurred_on, c.dimension,
+    SELECT e.engagement_id, e.id, e.kind, e.title, e.occurred_on, c.dimension,
            c.points * i.factor * power(0.5, (%s::date - e.occurred_on) / %s::float) AS points
     FROM {events} e
     JOIN catalogue c ON c.kind = e.kind
@@ -95,7 +95,7 @@ ranked AS (
     FROM scored
     WINDOW w AS (PARTITION BY engagement_id, dimension)
 )
-SELECT engagement_id, dimension, total, n, id, kind, occurred_on, points
+SELECT engagement_id, dimension, total, n, id, kind, title, occurred_on, points
 FROM ranked WHERE rank <= 3 ORDER BY engagement_id, dimension, rank
 """
 
@@ -122,7 +122,7 @@ def _summaries_from_rows(engagement_ids, rows):
     points = {pk: dict.fromkeys(EVIDENCE_DIMENSIONS, 0.0) for pk in engagement_ids}
     tops = {pk: {name: [] for name in EVIDENCE_DIMENSIONS} for pk in engagement_ids}
     counts = dict.fromkeys(engagement_ids, 0)
-    for pk, dimension, total, count, event_id, kind, occurred_on, event_points in rows:
+    for pk, dimension, total, count, event_id, kind, title, occurred_on, event_points in rows:
         if not tops[pk][dimension]:  # first row of a dimension: add its totals once
             points[pk][dimension] = total
             counts[pk] += count
@@ -130,7 +130,7 @@ def _summaries_from_rows(engagement_ids, rows):
             {
                 "id": event_id,
                 "kind": kind,
-                "title": "",
+                "title": title,
                 "occurred_on": occurred_on.isoformat(),
                 "points": round(event_points, 2),
             }
