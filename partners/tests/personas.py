@@ -1,27 +1,35 @@
-"""Personas shared by every app's tests.
+"""Personas shared by every app's tests, loaded as a pytest plugin (see pytest.ini).
 
 The two partners (A and B) each have a client product owner with a login; `am` manages the
-engagement with A, `other_am` manages the one with B.
+engagement with A, `other_am` manages the one with B. Imports of models happen inside the
+fixtures because plugins load before pytest-django sets Django up.
 """
 
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 
-from partners.access import ACCOUNT_MANAGERS, CLIENT_PRODUCT_OWNERS, LEADERSHIP
-from partners.tests.factories import (
-    ContactFactory,
-    EngagementFactory,
-    PartnerFactory,
-    UserFactory,
-)
+ACCOUNT_MANAGERS = "Account managers"
+LEADERSHIP = "Leadership"
+CLIENT_PRODUCT_OWNERS = "Client product owners"
 
 
 def make_user(username, group=None, **kwargs):
+    from django.contrib.auth.models import Group
+
+    from partners.tests.factories import UserFactory
+
     user = UserFactory(username=username, **kwargs)
     if group:
         user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_client(username, partner, name):
+    from partners.tests.factories import ContactFactory
+
+    user = make_user(username, CLIENT_PRODUCT_OWNERS)
+    ContactFactory(partner=partner, user=user, name=name, is_product_owner=True)
     return user
 
 
@@ -47,16 +55,22 @@ def staff(db):
 
 @pytest.fixture
 def partner_a(db):
+    from partners.tests.factories import PartnerFactory
+
     return PartnerFactory(name="Acme Logistics", industry="Logistics")
 
 
 @pytest.fixture
 def partner_b(db):
+    from partners.tests.factories import PartnerFactory
+
     return PartnerFactory(name="Borealis Bank", industry="Banking")
 
 
 @pytest.fixture
 def engagement_a(partner_a, am):
+    from partners.tests.factories import EngagementFactory
+
     return EngagementFactory(
         partner=partner_a, name="Route planner", account_manager=am, started_on=dt.date(2025, 1, 1)
     )
@@ -64,6 +78,8 @@ def engagement_a(partner_a, am):
 
 @pytest.fixture
 def engagement_b(partner_b, other_am):
+    from partners.tests.factories import EngagementFactory
+
     return EngagementFactory(
         partner=partner_b,
         name="Mobile banking",
@@ -74,13 +90,9 @@ def engagement_b(partner_b, other_am):
 
 @pytest.fixture
 def client_a(partner_a):
-    user = make_user("client_a", CLIENT_PRODUCT_OWNERS)
-    ContactFactory(partner=partner_a, user=user, name="Ada Client", is_product_owner=True)
-    return user
+    return make_client("client_a", partner_a, "Ada Client")
 
 
 @pytest.fixture
 def client_b(partner_b):
-    user = make_user("client_b", CLIENT_PRODUCT_OWNERS)
-    ContactFactory(partner=partner_b, user=user, name="Bo Client", is_product_owner=True)
-    return user
+    return make_client("client_b", partner_b, "Bo Client")
