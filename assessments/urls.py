@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("engagements/mine/", dashboards.my_engagements, name="my_engagements"),
     path("dashboard/", dashboards.dashboard, name="dashboard"),
+    path("dashboard/export.csv", dashboards.dashboard_export, name="dashboard_export"),
     path("engagements/<int:pk>/", views.engagement_detail, name="engagement_detail"),
     path(
         "engagements/<int:pk>/invitations/new/",

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from partners import access
 from partners.decorators import provider_required, role_required
@@ -27,6 +27,7 @@ def home(request):
     return redirect("partners:list")
 
 
+@require_safe
 @provider_required
 def engagement_detail(request, pk):
     engagement = access.get_visible_engagement(request.user, pk)

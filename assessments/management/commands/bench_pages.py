@@ -1,0 +1,187 @@
+"""Page timings at two portfolio sizes, through the Django test client.
+
+For each size a synthetic portfolio with a year of daily snapshots is built inside a
+transaction that is rolled back at the end, so the database is left as it was. Each page is
+requested once to warm up, then ``--runs`` times; the median is reported with the query
+count, and the last column compares the largest size with the smallest.
+"""
+
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import connection, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from assessments.selectors import active_policy
+from assessments.synthetic import build_portfolio
+from partners.access import ACCOUNT_MANAGERS, LEADERSHIP
+
+ANALYZED = (
+    "partners_engagement",
+    "partners_engagementevent",
+    "assessments_maturitysnapshot",
+    "assessments_trustassessment",
+    "assessments_levelchange",
+)
+
+
+SNAPSHOTS_SQL = """
+INSERT INTO assessments_maturitysnapshot (
+    engagement_id, as_of, policy_id, score, level, delivery, technical, domain, partnership,
+    trust, trust_quotient, rater_count, event_count, assessment_count, confidence,
+    explanation, computed_at)
+SELECT e.id, %(today)s::date - d, %(policy)s, w.score, LEAST(4, 1 + FLOOR(w.score / 25))::int,
+       w.score, w.score, w.score, w.score, w.score, 3.0, 2, 10, 2, 'medium', '{}', NOW()
+FROM partners_engagement e
+CROSS JOIN generate_series(0, %(days)s - 1) AS d
+CROSS JOIN LATERAL (SELECT 50 + 45 * SIN(e.id * 0.7 + d / 45.0) AS score) AS w
+WHERE e.id = ANY(%(ids)s)
+"""
+LEVEL_CHANGES_SQL = """
+INSERT INTO assessments_levelchange (engagement_id, from_level, to_level, as_of, snapshot_id,
+                                     created_at)
+SELECT engagement_id, previous, level, as_of, id, NOW() FROM (
+    SELECT id, engagement_id, as_of, level,
+           LAG(level) OVER (PARTITION BY engagement_id ORDER BY as_of) AS previous
+    FROM assessments_maturitysnapshot WHERE engagement_id = ANY(%(ids)s)
+) AS days
+WHERE previous <> level
+"""
+CURRENT_SQL = """
+UPDATE partners_engagement AS e SET score = s.score, level = s.level
+FROM assessments_maturitysnapshot AS s
+WHERE s.engagement_id = e.id AND s.as_of = %(today)s AND e.id = ANY(%(ids)s)
+"""
+
+
+class Rollback(Exception):
+    """Raised to leave the benchmark's transaction without keeping its data."""
+
+
+class Command(BaseCommand):
+    help = "Time the dashboard, my engagements and the progress page at two portfolio sizes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000])
+        parser.add_argument("--runs", type=int, default=5, help="timed runs per page")
+        parser.add_argument("--events", type=int, default=12, help="events per engagement")
+        parser.add_argument("--ratings", type=int, default=4, help="ratings per engagement")
+        parser.add_argument("--days", type=int, default=365, help="daily snapshots")
+
+    def handle(self, *args, **options):
+        results = {}
+        # DEBUG would log (and format) every bulk insert and slow the pages down.
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+            for size in options["sizes"]:
+                self.stdout.write(f"Building {size:,} engagements with {options['days']} days…")
+                results[size] = self.measure_size(size, options)
+        self.report(results)
+
+    def measure_size(self, size, options):
+        try:
+            with transaction.atomic():
+                started = time.perf_counter()
+                am, leader, ids, heavy = self.portfolio(size, options)
+                self.stdout.write(f"  built in {time.perf_counter() - started:.0f} s")
+                timings = self.time_pages(am, leader, ids[len(ids) // 2], heavy, options["runs"])
+                raise Rollback
+        except Rollback:
+            return timings
+
+    def portfolio(self, size, options):
+        users = get_user_model().objects
+        am = users.create(username=f"bench-am-{size}", first_name="Bench", last_name="Manager")
+        am.groups.add(Group.objects.get(name=ACCOUNT_MANAGERS))
+        leader = users.create(username=f"bench-leader-{size}")
+        leader.groups.add(Group.objects.get(name=LEADERSHIP))
+        postgres = connection.vendor == "postgresql"
+        ids = build_portfolio(
+            engagements=size,
+            events_per_engagement=options["events"],
+            assessments_per_engagement=options["ratings"],
+            snapshot_days=0 if postgres else options["days"],
+            prefix=f"bench{size}",
+            account_manager=am,
+        )
+        [heavy] = build_portfolio(
+            engagements=1,
+            events_per_engagement=5000,
+            assessments_per_engagement=8,
+            snapshot_days=365,
+            prefix=f"bench{size}-heavy",
+            account_manager=am,
+        )
+        if postgres:
+            self.history_in_sql(ids, options["days"])
+        return am, leader, ids, heavy
+
+    def history_in_sql(self, ids, days):
+        """Daily snapshots and the level changes they imply, generated in the database.
+
+        Row-by-row ORM inserts would spend half an hour on 3.65 million snapshots; here each
+        engagement's score follows a smooth wave through the rungs instead of a random walk.
+        """
+        params = {
+            "ids": ids,
+            "days": days,
+            "policy": active_policy().pk,
+            "today": timezone.localdate(),
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(SNAPSHOTS_SQL, params)
+            cursor.execute(LEVEL_CHANGES_SQL, params)
+            cursor.execute(CURRENT_SQL, params)
+            # Fresh rows without statistics would get plans no real database would use.
+            for table in ANALYZED:
+                cursor.execute(f"ANALYZE {table}")
+
+    def time_pages(self, am, leader, engagement_id, heavy_id, runs):
+        pages = [
+            ("dashboard", leader, "/dashboard/"),
+            ("dashboard, filtered, page 2", leader, "/dashboard/?rung=2&status=active&page=2"),
+            ("my engagements", am, "/engagements/mine/"),
+            ("progress page", am, f"/engagements/{engagement_id}/"),
+            ("progress page, 5,000 events", am, f"/engagements/{heavy_id}/"),
+        ]
+        timings = {}
+        for name, user, url in pages:
+            client = Client()
+            client.force_login(user)
+            timings[name] = self.time_page(client, url, runs)
+        return timings
+
+    def time_page(self, client, url, runs):
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        # Read now: each later request clears the connection's query log.
+        query_count = len(queries.captured_queries)
+        seconds = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.get(url)
+            seconds.append(time.perf_counter() - started)
+        return statistics.median(seconds), query_count
+
+    def report(self, results):
+        sizes = sorted(results)
+        small, large = sizes[0], sizes[-1]
+        header = f"{'page':<30}" + "".join(f"{f'{s:,} eng.':>22}" for s in sizes) + "  ratio"
+        self.stdout.write("")
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for page in results[small]:
+            cells = "".join(
+                f"{results[s][page][0] * 1000:>12.0f} ms {results[s][page][1]:>3} q." for s in sizes
+            )
+            ratio = results[large][page][0] / results[small][page][0]
+            self.stdout.write(f"{page:<30}{cells}  {ratio:5.1f}×")
+        self.stdout.write(
+            "Median of the timed runs; q. = queries per request (the same at every size)."
+        )

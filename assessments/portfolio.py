@@ -1,0 +1,221 @@
+"""The leadership dashboard: filters, insight lists, charts, the table and its CSV export.
+
+The filters narrow every section of the page, and the export reads the very same queryset
+as the table, so the CSV holds exactly the rows the table pages through.
+"""
+
+import csv
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.utils import timezone
+
+from partners import access
+from partners.models import Engagement, Level, Partner
+
+from . import charts, insights, selectors, signals
+
+PAGE_SIZE = 50
+# The table's orders. "Needs attention first" is left to the lists above the table: it is a
+# rule evaluated in Python (see signals.py), which SQL could only sort by repeating it.
+SORTS = {
+    "name": ("Partner and engagement", ("partner__name", "name")),
+    "score": ("Score, highest first", (F("score").desc(nulls_last=True),)),
+    "change": ("30-day change, biggest fall first", (F("change_30d").asc(nulls_last=True),)),
+    "rating": ("Last client rating, oldest first", (F("last_rating_at").asc(nulls_first=True),)),
+}
+
+
+class ManagerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class PortfolioFilterForm(forms.Form):
+    """Dashboard filters; every field is optional and they combine (AND)."""
+
+    manager = ManagerChoiceField(
+        label="Account manager",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="All account managers",
+    )
+    industry = forms.ChoiceField(label="Industry", required=False)
+    rung = forms.TypedChoiceField(
+        label="Rung",
+        choices=[("", "All rungs"), *Level.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("", "All statuses"), *Engagement.Status.choices],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = (
+            get_user_model()
+            .objects.filter(pk__in=Engagement.objects.values("account_manager"))
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["industry"].choices = [("", "All industries")] + [
+            (name, name) for name in industries()
+        ]
+
+    def filters(self):
+        """The valid filters as a dict; an invalid value is dropped (its error is shown)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+def industries():
+    return list(
+        Partner.objects.exclude(industry="")
+        .order_by("industry")
+        .values_list("industry", flat=True)
+        .distinct()
+    )
+
+
+def filtered_engagements(user, filters):
+    """Visible engagements narrowed by the filters, with the dashboard's annotations."""
+    engagements = access.visible_engagements(user)
+    if "manager" in filters:
+        engagements = engagements.filter(account_manager=filters["manager"])
+    if "industry" in filters:
+        engagements = engagements.filter(partner__industry=filters["industry"])
+    if "rung" in filters:
+        engagements = engagements.filter(level=filters["rung"])
+    if "status" in filters:
+        engagements = engagements.filter(status=filters["status"])
+    return engagements
+
+
+def table_rows(engagements, filters):
+    order = SORTS[filters.get("sort", "name")][1]
+    return (
+        signals.with_facts(engagements)
+        .select_related("partner", "account_manager")
+        .order_by(*order, "partner__name", "name", "pk")
+    )
+
+
+def table_page(engagements, filters, number):
+    page = Paginator(table_rows(engagements, filters), PAGE_SIZE).get_page(number)
+    page.object_list = signals.flagged(list(page.object_list))
+    return page
+
+
+def _insight_lists(engagements, limit=8):
+    """Summary counts and the at-risk and stale lists, from one pass over the signals."""
+    rows = signals.fact_rows(engagements)
+    at_risk = sorted(
+        (row for row in rows if row.is_at_risk),
+        key=lambda row: (signals.nulls_last(row.change_30d), row.pk),
+    )[:limit]
+    stale = sorted(
+        (row for row in rows if row.is_stale),
+        key=lambda row: (signals.nulls_first(row.last_rating_at), row.pk),
+    )[:limit]
+    shown = insights.load_in_order([row.pk for row in at_risk + stale])
+    by_id = {engagement.pk: engagement for engagement in shown}
+    summary = signals.summarise(rows)
+    return {
+        "summary": summary,
+        "at_risk": [by_id[row.pk] for row in at_risk],
+        "at_risk_more": summary["at_risk"] - len(at_risk),
+        "stale": [by_id[row.pk] for row in stale],
+        "stale_more": summary["stale"] - len(stale),
+    }
+
+
+def dashboard_context(*, user, params):
+    form = PortfolioFilterForm(params)
+    filters = form.filters()
+    engagements = filtered_engagements(user, filters)
+    policy = selectors.active_policy().params()
+    one_person, one_person_total = insights.trust_on_one_person(engagements, policy=policy)
+    movers, mover_totals = insights.movers(engagements)
+    filtered = bool(set(filters) - {"sort"})
+    return {
+        "form": form,
+        "filtered": filtered,
+        **_insight_lists(engagements),
+        "rung_chart": charts.rung_bars(insights.rung_counts(engagements)),
+        "history_chart": charts.rung_history(insights.rung_history(engagements, filtered=filtered)),
+        "movers": movers,
+        "mover_totals": mover_totals,
+        "one_person": one_person,
+        "one_person_total": one_person_total,
+        "one_person_more": one_person_total - len(one_person),
+        "page": table_page(engagements, filters, params.get("page")),
+    }
+
+
+CSV_HEADER = (
+    "engagement_id",
+    "engagement",
+    "partner",
+    "industry",
+    "account_manager",
+    "status",
+    "rung",
+    "score",
+    "change_30d",
+    "confidence",
+    "last_client_rating",
+    "stale",
+    "at_risk",
+)
+
+
+def _safe_cell(value):
+    # A cell starting with = + - @ is a formula to spreadsheet programs (CSV injection).
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_row(e):
+    last = timezone.localtime(e.last_rating_at).date().isoformat() if e.last_rating_at else ""
+    return (
+        e.pk,
+        _safe_cell(e.name),
+        _safe_cell(e.partner.name),
+        _safe_cell(e.partner.industry),
+        _safe_cell(e.account_manager.get_full_name() or e.account_manager.username),
+        e.status,
+        Level(e.level).label,
+        "" if e.score is None else f"{e.score:.1f}",
+        "" if e.change_30d is None else f"{e.change_30d:.1f}",
+        e.confidence or "",
+        last,
+        "yes" if e.is_stale else "no",
+        "yes" if e.is_at_risk else "no",
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(*, user, params):
+    """The filtered table as CSV lines, streamed in chunks from the database."""
+    filters = PortfolioFilterForm(params).filters()
+    rows = table_rows(filtered_engagements(user, filters), filters)
+    since = signals.stale_since(timezone.localdate())
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    for engagement in rows.iterator(chunk_size=2000):
+        yield writer.writerow(_csv_row(signals.flag(engagement, since=since)))

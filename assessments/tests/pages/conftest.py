@@ -1,0 +1,27 @@
+"""Fixtures of the page tests; the personas come from the root conftest.py."""
+
+import pytest
+
+from partners.tests.factories import ContactFactory
+
+from .factories import grow_relationship
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # The personas' passwords are hashed when they are created; PBKDF2 would cost seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def raters(partner_a):
+    return [
+        ContactFactory(partner=partner_a, name="Ada Lovelace", title="Head of product"),
+        ContactFactory(partner=partner_a, name="Grace Hopper", title="Product owner"),
+    ]
+
+
+@pytest.fixture
+def grown_a(engagement_a, raters, am):
+    """engagement_a with a year of events and ratings and 40 days of snapshots."""
+    return grow_relationship(engagement=engagement_a, raters=raters, logged_by=am, history_days=40)

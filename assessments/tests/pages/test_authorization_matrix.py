@@ -1,0 +1,227 @@
+"""Every URL of the site × every persona × GET and POST → the expected status.
+
+The URLs come from the resolver, so a new page without a row here fails
+`test_every_url_has_a_row`. A client product owner must never see another partner's data.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments import services
+from partners.tests.factories import ContactFactory, EventFactory
+
+PERSONAS = ("anonymous", "am", "other_am", "leader", "client_a", "client_b", "staff")
+# Django admin has its own permission system, and the REST API under /api/ has its own
+# matrix (issue 5); both are outside this one on purpose.
+EXCLUDED_PREFIXES = ("admin/", "api/")
+
+
+def _expect(*statuses):
+    """Statuses in PERSONAS order: anonymous, am, other_am, leader, client_a, client_b, staff."""
+    assert len(statuses) == len(PERSONAS)
+    return dict(zip(PERSONAS, statuses, strict=True))
+
+
+ALL_200 = _expect(200, 200, 200, 200, 200, 200, 200)
+ALL_302 = _expect(302, 302, 302, 302, 302, 302, 302)
+ALL_405 = _expect(405, 405, 405, 405, 405, 405, 405)
+# Provider staff read the whole portfolio; client product owners never see provider pages.
+PROVIDERS = _expect(302, 200, 200, 200, 403, 403, 200)
+# Changing engagement A: its manager, leadership and staff; client A sees it exists (403),
+# client B does not (404).
+CHANGERS = _expect(302, 200, 403, 200, 403, 404, 200)
+CHANGERS_REDIRECT = _expect(302, 302, 403, 302, 403, 404, 302)
+ACCOUNT_MANAGERS = _expect(302, 200, 200, 403, 403, 403, 403)
+LEADERSHIP = _expect(302, 403, 403, 200, 403, 403, 403)
+CLIENTS = _expect(302, 403, 403, 403, 200, 200, 403)
+CLIENT_A = _expect(302, 403, 403, 403, 200, 404, 403)
+# Provider pages scoped to engagement A: a client is refused before the engagement is read.
+PROVIDER_CHANGERS = _expect(302, 200, 403, 200, 403, 403, 200)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    args: tuple = ()
+    get: dict = None
+    post: dict = None
+
+
+# route → how to build its URL from the world below, and the expected statuses.
+MATRIX = {
+    "accounts/login/": Row("login", get=ALL_200, post=ALL_200),
+    "accounts/logout/": Row("logout", get=ALL_405, post=ALL_302),
+    "accounts/password-reset/": Row("password_reset", get=ALL_200, post=ALL_200),
+    "accounts/password-reset/sent/": Row("password_reset_done", get=ALL_200, post=ALL_405),
+    "accounts/reset/<uidb64>/<token>/": Row(
+        "password_reset_confirm", ("bad-uid", "bad-token"), get=ALL_200, post=ALL_200
+    ),
+    "accounts/reset/done/": Row("password_reset_complete", get=ALL_200, post=ALL_405),
+    "accounts/api-token/": Row(
+        "api_token",
+        get=_expect(302, 200, 200, 200, 200, 200, 200),
+        post=_expect(302, 302, 302, 302, 302, 302, 302),
+    ),
+    "healthz": Row("healthz", get=ALL_200, post=ALL_200),
+    "partners/": Row("partners:list", get=PROVIDERS, post=PROVIDERS),
+    "partners/new/": Row("partners:create", get=PROVIDERS, post=PROVIDERS),
+    "partners/<slug:slug>/": Row("partners:detail", ("partner",), get=PROVIDERS, post=PROVIDERS),
+    "partners/<slug:slug>/edit/": Row("partners:edit", ("partner",), get=PROVIDERS, post=PROVIDERS),
+    "partners/<slug:slug>/contacts/new/": Row(
+        "partners:contact_create", ("partner",), get=PROVIDERS, post=PROVIDERS
+    ),
+    "partners/<slug:slug>/contacts/<int:pk>/edit/": Row(
+        "partners:contact_edit", ("partner", "contact"), get=PROVIDERS, post=PROVIDERS
+    ),
+    "partners/<slug:slug>/engagements/new/": Row(
+        "partners:engagement_create", ("partner",), get=PROVIDERS, post=PROVIDERS
+    ),
+    "engagements/<int:pk>/edit/": Row(
+        "partners:engagement_edit", ("engagement",), get=CHANGERS, post=CHANGERS
+    ),
+    "engagements/<int:pk>/events/new/": Row(
+        "partners:event_create", ("engagement",), get=CHANGERS, post=CHANGERS
+    ),
+    "engagements/<int:pk>/events/<int:event_pk>/edit/": Row(
+        "partners:event_edit", ("engagement", "event"), get=CHANGERS, post=CHANGERS
+    ),
+    "engagements/<int:pk>/events/<int:event_pk>/delete/": Row(
+        "partners:event_delete", ("engagement", "event"), get=ALL_405, post=CHANGERS_REDIRECT
+    ),
+    "engagements/<int:pk>/events/import/": Row(
+        "partners:event_import", ("engagement",), get=PROVIDER_CHANGERS, post=PROVIDER_CHANGERS
+    ),
+    "engagements/<int:pk>/events/import/confirm/": Row(
+        "partners:event_import_confirm",
+        ("engagement",),
+        get=ALL_405,
+        post=_expect(302, 302, 403, 302, 403, 403, 302),
+    ),
+    "engagements/<int:pk>/events/import/template.csv": Row(
+        "partners:event_import_template",
+        ("engagement",),
+        get=PROVIDER_CHANGERS,
+        post=PROVIDER_CHANGERS,
+    ),
+    "events/import/": Row("partners:events_import", get=PROVIDERS, post=PROVIDERS),
+    "events/import/confirm/": Row(
+        "partners:events_import_confirm",
+        get=ALL_405,
+        post=_expect(302, 302, 302, 302, 403, 403, 302),
+    ),
+    "events/import/template.csv": Row(
+        "partners:events_import_template", get=PROVIDERS, post=PROVIDERS
+    ),
+    "": Row("assessments:home", get=ALL_302, post=ALL_302),
+    "engagements/mine/": Row("assessments:my_engagements", get=ACCOUNT_MANAGERS, post=ALL_405),
+    "dashboard/": Row("assessments:dashboard", get=LEADERSHIP, post=ALL_405),
+    "dashboard/export.csv": Row("assessments:dashboard_export", get=LEADERSHIP, post=ALL_405),
+    "engagements/<int:pk>/": Row(
+        "assessments:engagement_detail", ("engagement",), get=PROVIDERS, post=ALL_405
+    ),
+    "engagements/<int:pk>/invitations/new/": Row(
+        "assessments:invitation_create", ("engagement",), get=CHANGERS, post=CHANGERS
+    ),
+    "engagements/<int:pk>/self-assessment/": Row(
+        "assessments:self_assessment", ("engagement",), get=CHANGERS, post=CHANGERS
+    ),
+    "rate/": Row("assessments:rate_list", get=CLIENTS, post=CLIENTS),
+    "rate/thanks/": Row("assessments:rate_thanks", get=ALL_200, post=ALL_200),
+    "rate/engagements/<int:pk>/": Row(
+        "assessments:rate_engagement", ("engagement",), get=CLIENT_A, post=CLIENT_A
+    ),
+    # Anyone holding a valid link may rate; the link is the credential.
+    "rate/<str:token>/": Row("assessments:rate", ("token",), get=ALL_200, post=ALL_200),
+}
+
+
+def site_routes(resolver=None, prefix=""):
+    """Every route of the URL configuration, nested includes flattened."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from site_routes(pattern, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def covered_routes():
+    return {route for route in site_routes() if not route.startswith(EXCLUDED_PREFIXES)}
+
+
+def test_every_url_has_a_row():
+    routes = covered_routes()
+    assert sorted(routes - set(MATRIX)) == [], "add these URLs to MATRIX"
+    assert sorted(set(MATRIX) - routes) == [], "these MATRIX rows have no URL any more"
+
+
+@pytest.fixture
+def world(engagement_a, engagement_b, partner_a, am, client_a, client_b):
+    contact = ContactFactory(partner=partner_a, name="Rita Rater", is_product_owner=True)
+    _, token = services.invitation_create(engagement=engagement_a, contact=contact, created_by=am)
+    return {
+        "engagement": engagement_a.pk,
+        "partner": partner_a.slug,
+        "contact": contact.pk,
+        "event": EventFactory(engagement=engagement_a, title="Kick-off delivered").pk,
+        "token": token,
+    }
+
+
+@pytest.fixture
+def personas(am, other_am, leader, client_a, client_b, staff):
+    return {
+        "anonymous": None,
+        "am": am,
+        "other_am": other_am,
+        "leader": leader,
+        "client_a": client_a,
+        "client_b": client_b,
+        "staff": staff,
+    }
+
+
+# What each client persona must never read: the other partner's names.
+FOREIGN = {
+    "client_a": ("Borealis Bank", "Mobile banking"),
+    "client_b": ("Acme Logistics", "Route planner", "Kick-off delivered", "Rita Rater"),
+}
+# The rating link shows its engagement to whoever holds it, by design.
+LINK_ROUTES = {"rate/<str:token>/"}
+
+
+def _body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def _visit(client, user, url):
+    """GET then POST as ``user``; every change is rolled back so personas cannot interfere."""
+    client.logout()
+    with transaction.atomic():
+        if user is not None:
+            client.force_login(user)
+        got, posted = client.get(url), client.post(url)
+        transaction.set_rollback(True)
+    return got, posted
+
+
+@pytest.mark.parametrize("route", list(MATRIX))
+def test_status(client, world, personas, route):
+    row = MATRIX[route]
+    url = reverse(row.name, args=[world.get(arg, arg) for arg in row.args])
+    statuses, leaks = {}, {}
+    for persona, user in personas.items():
+        got, posted = _visit(client, user, url)
+        statuses[persona] = (got.status_code, posted.status_code)
+        if persona in FOREIGN and route not in LINK_ROUTES:
+            bodies = _body(got) + _body(posted)
+            leaks[persona] = [name for name in FOREIGN[persona] if name in bodies]
+
+    assert statuses == {p: (row.get[p], row.post[p]) for p in PERSONAS}
+    assert leaks == dict.fromkeys(leaks, [])

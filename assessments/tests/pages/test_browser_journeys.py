@@ -1,0 +1,211 @@
+"""One journey per role in a real Chromium, each saving its screenshots to docs/screenshots/.
+
+Chromium is Debian's (/usr/bin/chromium), driven by Playwright's sync API; the Django server
+is pytest-django's live_server in a thread of this process, so the locmem mail outbox is
+shared with the test.
+"""
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core import mail
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+from assessments import services
+from assessments.models import AssessmentInvitation, TrustAssessment
+from partners.models import EngagementEvent
+from partners.tests.factories import ContactFactory
+
+from .factories import SelfAssessmentFactory, demo_portfolio, grow_relationship
+
+pytestmark = [
+    pytest.mark.browser,
+    # Transactional, since the live server reads the data from another thread; the
+    # serialized rollback restores the role groups and scoring policy the migrations made.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "docs" / "screenshots"
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def browser(live_server, transactional_db):
+    # Started after the database fixtures on purpose: while Playwright's event loop runs in
+    # this thread, asgiref gives the thread fresh database connections, which would miss
+    # the serialized migration data that the next test's setup restores.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (make chromium)")
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+        # Close the connections the test opened in that context, or the test database
+        # could not be dropped at the end of the session.
+        connections.close_all()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def screenshot(page, name, *, full_page=True, max_height=None):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    options = {"path": str(SCREENSHOTS / name), "full_page": full_page}
+    if max_height:
+        width = page.viewport_size["width"]
+        options["clip"] = {"x": 0, "y": 0, "width": width, "height": max_height}
+    page.screenshot(**options)
+
+
+def assert_one_h1_and_visible_focus(page):
+    assert page.locator("h1").count() == 1
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+        " return [e.textContent.trim(), s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert focused[0] == "Skip to content"
+    assert focused[1] != "none" and focused[2] != "0px"
+
+
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def am_story(am, other_am, engagement_a, partner_a, raters):
+    demo_portfolio(managers={"am": am, "other_am": other_am})
+    SelfAssessmentFactory(engagement=engagement_a, rater_user=am)
+    return grow_relationship(engagement=engagement_a, raters=raters, logged_by=am, history_days=365)
+
+
+def test_account_manager_logs_an_event_and_asks_for_a_rating(am_story, live_server, page, browser):
+    engagement = am_story
+    sign_in(page, live_server, "am")
+    page.wait_for_url("**/engagements/mine/")
+    assert page.locator("h1").inner_text() == "My engagements"
+    assert_one_h1_and_visible_focus(page)
+    screenshot(page, "my-engagements.png", max_height=1100)
+
+    page.get_by_role("link", name="Route planner", exact=True).click()
+    page.get_by_role("link", name="Log event", exact=True).click()
+    page.get_by_label("Kind").select_option("proposal_adopted")
+    page.get_by_label("Title").fill("Client adopted our pricing pilot")
+    page.get_by_label("Impact").select_option("high")
+    page.get_by_role("button", name="Log event").click()
+
+    page.wait_for_url(f"**/engagements/{engagement.pk}/")
+    assert_one_h1_and_visible_focus(page)
+    message = page.locator(".messages").inner_text()
+    assert "Event “Client adopted our pricing pilot” logged." in message
+    first = page.locator(".timeline .entry").first
+    assert "Client adopted our pricing pilot" in first.inner_text()
+    assert EngagementEvent.objects.filter(title="Client adopted our pricing pilot").exists()
+    screenshot(page, "progress-page.png", max_height=2500)
+
+    page.get_by_role("link", name="Ask for ratings").first.click()
+    page.get_by_label(re.compile("Grace Hopper")).check()
+    page.get_by_role("button", name="Send rating links").click()
+
+    page.wait_for_url(f"**/engagements/{engagement.pk}/")
+    assert "Rating link sent to Grace Hopper." in page.locator(".messages").inner_text()
+    invitations = [message for message in mail.outbox if "/rate/" in message.body]
+    assert [message.to for message in invitations] == [["grace-hopper@client.example"]]
+
+    narrow = browser.new_context(viewport={"width": 360, "height": 780})
+    small = narrow.new_page()
+    sign_in(small, live_server, "am")
+    small.goto(live_server.url + engagement.get_absolute_url())
+    assert small.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(small, "progress-page-360.png", max_height=2400)
+    narrow.close()
+
+
+def test_client_rates_through_the_emailed_link_once(settings, engagement_a, am, live_server, page):
+    settings.SITE_URL = live_server.url
+    contact = ContactFactory(
+        partner=engagement_a.partner, name="Ada Client", email="ada@acme.example"
+    )
+    services.invitation_create(engagement=engagement_a, contact=contact, created_by=am)
+    [email] = mail.outbox
+    link = re.search(r"(http://\S+/rate/\S+/)", email.body).group(1)
+
+    page.goto(link)
+    assert page.locator("h1").inner_text() == "How is the collaboration going?"
+    assert_one_h1_and_visible_focus(page)
+    for fieldset in page.locator("fieldset.likert").all()[:7]:
+        fieldset.get_by_text("4 · Agree").click()
+    page.get_by_label("8", exact=True).check()
+    page.get_by_label("Anything you would like to tell us?").fill("Great team, more ideas please.")
+    screenshot(page, "rate-form.png", max_height=1700)
+    page.get_by_role("button", name="Send my rating").click()
+
+    page.wait_for_url("**/rate/thanks/")
+    assert page.locator("h1").inner_text() == "Thank you for your rating"
+    screenshot(page, "rate-thanks.png", full_page=False)
+    rating = TrustAssessment.objects.get(engagement=engagement_a)
+    assert (rating.rater_contact, rating.recommend, rating.reliability) == (contact, 8, 4)
+    assert AssessmentInvitation.objects.get().used_at is not None
+
+    page.goto(link)
+    assert page.locator("h1").inner_text() == "This rating link cannot be used"
+    assert "already been used" in page.locator("main").inner_text()
+
+
+@pytest.fixture
+def leadership_story(leader, am, other_am):
+    return demo_portfolio(managers={"am": am, "other_am": other_am})
+
+
+def test_leadership_filters_the_dashboard_and_downloads_the_csv(
+    leadership_story, live_server, page
+):
+    sign_in(page, live_server, "leader")
+    page.wait_for_url("**/dashboard/")
+    assert_one_h1_and_visible_focus(page)
+    for rung in ("Executor", "Skilled provider", "Domain expert", "Trusted advisor"):
+        assert page.locator("#rungs-desc").text_content().count(f"{rung}: ") == 1
+    screenshot(page, "dashboard.png", max_height=2050)
+
+    page.get_by_label("Account manager").select_option(label="Otto Other")
+    page.get_by_label("Status").select_option("active")
+    page.get_by_role("button", name="Apply filters").click()
+
+    page.wait_for_url(re.compile(r"manager=\d+.*status=active"))
+    shown = page.locator("table.portfolio tbody tr td:first-child a").all_inner_texts()
+    assert sorted(shown) == [
+        "Grid monitoring",
+        "Lab integration",
+        "Payments hub",
+        "Risk engine",
+        "Store analytics",
+    ]
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download CSV")).click()
+    text = Path(download.value.path()).read_text()
+    assert sorted(row["engagement"] for row in csv.DictReader(io.StringIO(text))) == sorted(shown)
