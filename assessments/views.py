@@ -87,10 +87,12 @@ def _refusal(invitation):
     return None
 
 
+@require_safe
 def rate_thanks(request):
     return render(request, "assessments/rate_thanks.html")
 
 
+@require_safe
 @role_required(access.is_client)
 def rate_list(request):
     engagements = (

@@ -108,7 +108,8 @@ def can_change_engagement(user, engagement):
 
 def get_visible_engagement(user, pk):
     """The engagement if the user may see it; 404 otherwise (its existence stays private)."""
-    return get_object_or_404(visible_engagements(user), pk=pk)
+    engagements = visible_engagements(user).select_related("partner", "account_manager")
+    return get_object_or_404(engagements, pk=pk)
 
 
 def get_changeable_engagement(user, pk):

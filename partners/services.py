@@ -1,5 +1,6 @@
 """Writes of the relationship register: keyword-only, validated, transactional."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
@@ -171,3 +172,70 @@ def event_delete(*, event):
     engagement_id = event.engagement_id
     event.delete()
     evidence_bump(engagement_ids=[engagement_id])
+
+
+class RowErrors(ValidationError):
+    """An all-or-nothing bulk write refused: `rows` maps a row's position to its error."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        super().__init__(f"{len(rows)} row(s) have errors; nothing was saved.")
+
+
+BULK_BATCH_SIZE = 1000
+
+
+def _bulk_events(*, rows, logged_by):
+    """Build unsaved events from row dicts and validate each; returns (events, errors)."""
+    events, errors, refusals = [], {}, {}
+    for position, row in enumerate(rows):
+        fields = {field: row[field] for field in EVENT_FIELDS if field in row}
+        event = EngagementEvent(engagement=row["engagement"], logged_by=logged_by, **fields)
+        events.append(event)
+        try:
+            # The engagements were loaded (and access-checked) by the caller; excluding the
+            # foreign keys spares one existence query per row.
+            event.full_clean(exclude=["engagement", "logged_by"])
+        except ValidationError as error:
+            errors[position] = error
+            continue
+        # Large imports repeat (engagement, day) pairs; each pair is judged once.
+        key = (event.engagement.pk, event.occurred_on)
+        if key not in refusals:
+            refusals[key] = _evidence_refusal(event.engagement, event.occurred_on)
+        if refusals[key] is not None:
+            errors[position] = refusals[key]
+    return events, errors
+
+
+def _evidence_refusal(engagement, day):
+    try:
+        engagement.refuse_evidence_on(day)
+    except ValidationError as error:
+        return error
+    return None
+
+
+def events_bulk_check(*, rows):
+    """The errors `events_bulk_log` would refuse `rows` with: {position: ValidationError}.
+
+    Each row is a dict with `engagement` (an Engagement the caller may change) and the event
+    fields. Runs no query, so a preview can show every row's problems before any save.
+    """
+    return _bulk_events(rows=rows, logged_by=None)[1]
+
+
+@transaction.atomic
+def events_bulk_log(*, rows, logged_by) -> list[EngagementEvent]:
+    """Record many events at once, all or nothing, and mark their engagements for recompute.
+
+    Raises RowErrors (nothing saved) when any row breaks a rule of `event_log`. Costs one
+    INSERT per BULK_BATCH_SIZE rows and one UPDATE; each affected engagement is bumped once,
+    so it is recomputed once, not once per row.
+    """
+    events, errors = _bulk_events(rows=rows, logged_by=logged_by)
+    if errors:
+        raise RowErrors(errors)
+    EngagementEvent.objects.bulk_create(events, batch_size=BULK_BATCH_SIZE)
+    evidence_bump(engagement_ids=[event.engagement_id for event in events])
+    return events

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 app_name = "partners"
 
@@ -23,5 +23,27 @@ urlpatterns = [
         "engagements/<int:pk>/events/<int:event_pk>/delete/",
         views.event_delete,
         name="event_delete",
+    ),
+    path("engagements/<int:pk>/events/import/", views_import.events_import, name="event_import"),
+    path(
+        "engagements/<int:pk>/events/import/confirm/",
+        views_import.events_import_confirm,
+        name="event_import_confirm",
+    ),
+    path(
+        "engagements/<int:pk>/events/import/template.csv",
+        views_import.events_import_template,
+        name="event_import_template",
+    ),
+    path("events/import/", views_import.events_import, name="events_import"),
+    path(
+        "events/import/confirm/",
+        views_import.events_import_confirm,
+        name="events_import_confirm",
+    ),
+    path(
+        "events/import/template.csv",
+        views_import.events_import_template,
+        name="events_import_template",
     ),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import access, selectors, services
 from .decorators import provider_required, register_editor_required
@@ -27,6 +27,7 @@ def _save(form, service, **kwargs):
         return None
 
 
+@require_safe
 @provider_required
 def partner_list(request):
     query = request.GET.get("q", "").strip()
@@ -34,6 +35,7 @@ def partner_list(request):
     return render(request, "partners/partner_list.html", {"page": page, "query": query})
 
 
+@require_safe
 @provider_required
 def partner_detail(request, slug):
     partner = get_object_or_404(access.visible_partners(request.user), slug=slug)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .celery import app as celery_app
 
@@ -26,6 +27,7 @@ def _broker_status():
         return "unreachable"
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """Database and broker status for monitors: 200 when usable, 503 otherwise."""

@@ -193,6 +193,17 @@ REST_FRAMEWORK = {
         "user": env("API_USER_RATE", default="1200/minute"),
     },
 }
+# --- Event import (CSV, browser and API) ---------------------------------------------------
+# A 50,000-row CSV is about 4 MB. Uploaded files do not count toward
+# DATA_UPLOAD_MAX_MEMORY_SIZE, and above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) they spill to a
+# temporary file instead of memory, so the CSV import needs no change to Django's upload
+# limits; the two settings below bound what one import parses and keeps in the session
+# between preview and confirm. A JSON body does count: 10 MB lets the bulk endpoint take
+# 1,000 events with notes of a few kilobytes each (Django's default, 2.5 MB, would not).
+EVENT_IMPORT_MAX_BYTES = env.int("EVENT_IMPORT_MAX_BYTES", default=16 * 1024 * 1024)
+EVENT_IMPORT_MAX_ROWS = env.int("EVENT_IMPORT_MAX_ROWS", default=50_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trustapp API",
     "DESCRIPTION": "Engagement events, trust assessments and maturity scores.",
@@ -202,6 +213,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids by resource (engagements_list), not by the version prefix.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # One schema enum for the ladder, however many fields (level, from_level, …) use it.
+    "ENUM_NAME_OVERRIDES": {"Level": "partners.choices.Level"},
 }
 
 LOGGING = {

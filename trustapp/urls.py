@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("", include("trustapp.api_urls")),
     path("", include("partners.urls")),
     path("", include("assessments.urls")),
 ]

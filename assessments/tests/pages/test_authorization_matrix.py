@@ -65,10 +65,10 @@ MATRIX = {
         get=_expect(302, 200, 200, 200, 200, 200, 200),
         post=_expect(302, 302, 302, 302, 302, 302, 302),
     ),
-    "healthz": Row("healthz", get=ALL_200, post=ALL_200),
-    "partners/": Row("partners:list", get=PROVIDERS, post=PROVIDERS),
+    "healthz": Row("healthz", get=ALL_200, post=ALL_405),
+    "partners/": Row("partners:list", get=PROVIDERS, post=ALL_405),
     "partners/new/": Row("partners:create", get=PROVIDERS, post=PROVIDERS),
-    "partners/<slug:slug>/": Row("partners:detail", ("partner",), get=PROVIDERS, post=PROVIDERS),
+    "partners/<slug:slug>/": Row("partners:detail", ("partner",), get=PROVIDERS, post=ALL_405),
     "partners/<slug:slug>/edit/": Row("partners:edit", ("partner",), get=PROVIDERS, post=PROVIDERS),
     "partners/<slug:slug>/contacts/new/": Row(
         "partners:contact_create", ("partner",), get=PROVIDERS, post=PROVIDERS
@@ -128,8 +128,8 @@ MATRIX = {
     "engagements/<int:pk>/self-assessment/": Row(
         "assessments:self_assessment", ("engagement",), get=CHANGERS, post=CHANGERS
     ),
-    "rate/": Row("assessments:rate_list", get=CLIENTS, post=CLIENTS),
-    "rate/thanks/": Row("assessments:rate_thanks", get=ALL_200, post=ALL_200),
+    "rate/": Row("assessments:rate_list", get=CLIENTS, post=ALL_405),
+    "rate/thanks/": Row("assessments:rate_thanks", get=ALL_200, post=ALL_405),
     "rate/engagements/<int:pk>/": Row(
         "assessments:rate_engagement", ("engagement",), get=CLIENT_A, post=CLIENT_A
     ),

@@ -1,0 +1,36 @@
+"""Who may see what of the maturity engine: ratings, invitations and level changes.
+
+Builds on `partners.access`, which decides the engagements a user sees and changes (scores,
+snapshots and explanations follow their engagement). A client product owner sees only the
+ratings they gave; invitations are the provider's business; the portfolio's level changes are
+for leadership.
+"""
+
+from django.db.models import Q
+
+from partners import access
+
+from .models import AssessmentInvitation, LevelChange, TrustAssessment
+
+
+def visible_assessments(user):
+    assessments = TrustAssessment.objects.filter(
+        engagement__in=access.visible_engagements(user).values("pk")
+    )
+    if access.is_client(user):
+        assessments = assessments.filter(Q(rater_user=user) | Q(rater_contact__user=user))
+    return assessments
+
+
+def visible_invitations(user):
+    if not access.is_provider_staff(user):
+        return AssessmentInvitation.objects.none()
+    return AssessmentInvitation.objects.filter(
+        engagement__in=access.visible_engagements(user).values("pk")
+    )
+
+
+def visible_level_changes(user):
+    if not access.is_leadership(user):
+        return LevelChange.objects.none()
+    return LevelChange.objects.filter(engagement__in=access.visible_engagements(user).values("pk"))

@@ -1,0 +1,86 @@
+"""/api/v1/assessments/: client ratings and provider self-assessments."""
+
+import pytest
+
+from assessments.models import TrustAssessment
+from assessments.tests.factories import AssessmentFactory
+from partners.models import Engagement
+from partners.tests.api.personas import LIKERT_ANSWERS, TODAY
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/assessments/"
+
+
+def test_a_client_rates_as_their_own_contact(
+    api, client_a, world, django_capture_on_commit_callbacks
+):
+    body = {
+        "engagement": world.engagement_a.pk,
+        **LIKERT_ANSWERS,
+        "recommend": 9,
+        "comment": "Great team.",
+        "side": "provider",
+        "rater_contact": world.other_contact_a.pk,
+        "rater_user": world.engagement_a.account_manager.pk,
+        "submitted_at": "2025-01-01T00:00:00Z",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(client_a).post(URL, body, format="json")
+
+    assert response.status_code == 201, response.content
+    rating = TrustAssessment.objects.get(pk=response.json()["id"])
+    assert rating.side == "client"
+    assert (rating.rater_contact, rating.rater_user) == (world.contact_a, client_a)
+    assert (rating.recommend, rating.comment) == (9, "Great team.")
+    assert rating.submitted_at.date() == TODAY
+    engagement = Engagement.objects.get(pk=world.engagement_a.pk)
+    assert engagement.scored_version == engagement.evidence_version
+
+
+def test_provider_staff_self_assess(api, am, world):
+    body = {"engagement": world.engagement_a.pk, **LIKERT_ANSWERS, "side": "client"}
+
+    response = api(am).post(URL, body, format="json")
+
+    assert response.status_code == 201, response.content
+    rating = TrustAssessment.objects.get(pk=response.json()["id"])
+    assert (rating.side, rating.rater_contact, rating.rater_user) == ("provider", None, am)
+
+
+def test_answers_out_of_range_are_field_errors(api, client_a, world):
+    body = {"engagement": world.engagement_a.pk, **LIKERT_ANSWERS, "intimacy": 6}
+
+    response = api(client_a).post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"intimacy": ["Ensure this value is less than or equal to 5."]}
+
+
+def test_a_closed_engagement_takes_no_ratings(api, client_a, world):
+    Engagement.objects.filter(pk=world.engagement_a.pk).update(status="closed")
+    body = {"engagement": world.engagement_a.pk, **LIKERT_ANSWERS}
+
+    response = api(client_a).post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["This engagement is closed; it takes no new evidence."]
+    }
+
+
+def test_a_client_lists_only_their_own_ratings(api, client_a, world):
+    AssessmentFactory(engagement=world.engagement_a, rater_contact=world.other_contact_a)
+
+    response = api(client_a).get(URL)
+
+    assert [r["id"] for r in response.json()["results"]] == [world.assessment_a.pk]
+
+
+def test_provider_staff_list_every_rating(api, other_am, world):
+    AssessmentFactory(engagement=world.engagement_a, rater_contact=world.other_contact_a)
+
+    response = api(other_am).get(f"{URL}?engagement={world.engagement_a.pk}&side=client")
+
+    assert response.json()["count"] == 2

@@ -1,0 +1,286 @@
+"""The relationship register's REST endpoints: partners, contacts, events, bulk and CSV import.
+
+Another door to the same services and access rules as the pages: querysets come from
+`access`, writes call `services`. Partners, contacts and events are the provider's register;
+client product owners get 403 here (they read their engagements in `assessments.api`).
+"""
+
+import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from trustapp.api import ServiceErrorsMixin
+
+from . import access, imports, services
+from .choices import EVENT_CATALOGUE, Dimension
+from .imports import CsvRefused
+from .models import Engagement, EngagementEvent, Partner
+from .serializers import (
+    BULK_MAX_ROWS,
+    BulkResultSerializer,
+    ContactCreateSerializer,
+    ContactSerializer,
+    EventCreateSerializer,
+    EventImportSerializer,
+    EventRowSerializer,
+    EventSerializer,
+    ImportResultSerializer,
+    PartnerSerializer,
+)
+
+# --- Permissions --------------------------------------------------------------------------
+
+
+class IsProviderStaff(permissions.BasePermission):
+    """Account managers, leadership and staff; not client product owners."""
+
+    def has_permission(self, request, view):
+        return access.is_provider_staff(request.user)
+
+
+class EditsRegisterToWrite(permissions.BasePermission):
+    """Reading is for everyone the view admits; creating and editing for register editors."""
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or access.can_edit_register(request.user)
+
+
+class ChangesEngagementToWrite(permissions.BasePermission):
+    """Writes to an engagement, or to what belongs to one, need the right to change it.
+
+    DRF checks object permissions on retrieve, update and delete only; views that create
+    something for an engagement call `check_object_permissions` with that engagement.
+    """
+
+    message = "You may not change this engagement."
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        engagement_id = obj.pk if isinstance(obj, Engagement) else obj.engagement_id
+        return access.changeable_engagements(request.user).filter(pk=engagement_id).exists()
+
+
+# --- Partners and contacts ----------------------------------------------------------------
+
+
+class PartnerFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", help_text="Part of the name.")
+
+    class Meta:
+        model = Partner
+        fields = ["name", "industry"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List partners"),
+    retrieve=extend_schema(summary="A partner"),
+    create=extend_schema(summary="Create a partner"),
+    update=extend_schema(summary="Replace a partner's details"),
+    partial_update=extend_schema(summary="Change some of a partner's details"),
+)
+class PartnerViewSet(
+    ServiceErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = PartnerSerializer
+    permission_classes = [IsProviderStaff, EditsRegisterToWrite]
+    filterset_class = PartnerFilter
+
+    def get_queryset(self):
+        return access.visible_partners(self.request.user).order_by("name")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.partner_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.partner_update(
+            partner=serializer.instance, data=serializer.validated_data
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List contacts"),
+    retrieve=extend_schema(summary="A contact"),
+    create=extend_schema(summary="Add a contact to a partner"),
+    update=extend_schema(summary="Replace a contact's details"),
+    partial_update=extend_schema(summary="Change some of a contact's details"),
+)
+class ContactViewSet(
+    ServiceErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [IsProviderStaff, EditsRegisterToWrite]
+    filterset_fields = ["partner", "is_product_owner"]
+
+    def get_queryset(self):
+        return access.visible_contacts(self.request.user).order_by("name", "pk")
+
+    def get_serializer_class(self):
+        return ContactCreateSerializer if self.action == "create" else ContactSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = services.contact_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.contact_update(
+            contact=serializer.instance, data=serializer.validated_data
+        )
+
+
+# --- Events -------------------------------------------------------------------------------
+
+
+class EventFilter(django_filters.FilterSet):
+    engagement = django_filters.NumberFilter(help_text="Engagement id.")
+    partner = django_filters.NumberFilter(field_name="engagement__partner", help_text="Partner id.")
+    dimension = django_filters.ChoiceFilter(
+        choices=Dimension.choices, method="filter_dimension", help_text="Kinds of this dimension."
+    )
+    occurred_on = django_filters.DateFromToRangeFilter(
+        help_text="Date range: occurred_on_after and/or occurred_on_before (inclusive)."
+    )
+
+    class Meta:
+        model = EngagementEvent
+        fields = ["engagement", "partner", "kind", "impact", "dimension", "occurred_on"]
+
+    def filter_dimension(self, queryset, name, value):
+        kinds = [kind for kind, (dimension, _) in EVENT_CATALOGUE.items() if dimension == value]
+        return queryset.filter(kind__in=kinds)
+
+
+BULK_DESCRIPTION = f"""Log up to {BULK_MAX_ROWS:,} events in one request, all or nothing.
+
+The body is a JSON array of rows. When any row is refused nothing is saved and the answer is
+400 with `rows`: the row's position (from 0) → field → messages, for example
+`{{"rows": {{"3": {{"occurred_on": ["The date cannot be in the future."]}}}}}}`. Each affected
+engagement is recomputed once, after the import."""
+
+IMPORT_DESCRIPTION = """Import a CSV file of events (the same file as the browser import),
+all or nothing. With `dry_run` every row is checked and nothing is saved. Refused rows come
+back as 400 with `rows`: spreadsheet row number (the header is row 1) → field → messages; a
+file that cannot be read at all as 400 with `file`."""
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List events"),
+    retrieve=extend_schema(summary="An event"),
+    create=extend_schema(
+        summary="Log an event",
+        description="The engagement's score is recomputed after the event is saved.",
+    ),
+    update=extend_schema(summary="Replace an event"),
+    partial_update=extend_schema(summary="Change some of an event"),
+    destroy=extend_schema(summary="Delete an event"),
+)
+class EventViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+    permission_classes = [IsProviderStaff, ChangesEngagementToWrite]
+    filterset_class = EventFilter
+
+    def get_queryset(self):
+        return access.visible_events(self.request.user).select_related("engagement")
+
+    def get_serializer_class(self):
+        return EventCreateSerializer if self.action == "create" else EventSerializer
+
+    def perform_create(self, serializer):
+        self.check_object_permissions(self.request, serializer.validated_data["engagement"])
+        serializer.instance = services.event_log(
+            logged_by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.event_update(
+            event=serializer.instance, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.event_delete(event=instance)
+
+    @extend_schema(
+        summary="Log many events at once",
+        description=BULK_DESCRIPTION,
+        request=EventRowSerializer(many=True),
+        responses={201: BulkResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        parser_classes=[JSONParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def bulk(self, request):
+        rows = EventRowSerializer(data=request.data, many=True)
+        if not rows.is_valid():
+            raise ValidationError(_row_errors(rows.errors))
+        events = imports.bulk_log(user=request.user, rows=rows.validated_data)
+        result = BulkResultSerializer({"created": len(events), "events": events})
+        return Response(result.data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Import events from a CSV file",
+        description=IMPORT_DESCRIPTION,
+        request={"multipart/form-data": EventImportSerializer},
+        responses={
+            201: ImportResultSerializer,
+            200: OpenApiResponse(ImportResultSerializer, description="Dry run: nothing saved."),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_csv(self, request):
+        form = EventImportSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        scope = self._import_scope(form.validated_data.get("engagement"))
+        try:
+            rows = imports.csv_read(form.validated_data["file"])
+        except CsvRefused as refused:
+            raise ValidationError({"file": [str(refused)]}) from None
+        run = imports.csv_check if form.validated_data["dry_run"] else imports.csv_import
+        outcome = run(user=request.user, rows=rows, engagement=scope)
+        if not outcome.ok:
+            raise services.RowErrors(outcome.errors)
+        saved = not form.validated_data["dry_run"]
+        answer = status.HTTP_201_CREATED if saved else status.HTTP_200_OK
+        return Response(ImportResultSerializer(outcome).data, status=answer)
+
+    def _import_scope(self, engagement_id):
+        if engagement_id is None:
+            return None
+        engagement = access.visible_engagements(self.request.user).filter(pk=engagement_id).first()
+        if engagement is None:
+            unknown = f"There is no engagement with id {engagement_id}."
+            raise ValidationError({"engagement": [unknown]})
+        self.check_object_permissions(self.request, engagement)
+        return engagement
+
+
+def _row_errors(errors):
+    """A ListSerializer's errors as {"rows": {position: {...}}}; errors about the request as a
+    whole (not a list, too many rows) stay as they are."""
+    if isinstance(errors, list):  # DRF's older list format: one entry per row
+        errors = dict(enumerate(errors))
+    if api_settings.NON_FIELD_ERRORS_KEY in errors:
+        return errors
+    return {"rows": {str(position): error for position, error in errors.items() if error}}

@@ -1,0 +1,109 @@
+"""Every partners endpoint × every persona: the status each one gets.
+
+Provider staff see the whole register; only an engagement's managers (and leadership and
+staff) change it; client product owners get 403 on the provider's register.
+"""
+
+import pytest
+
+from partners.models import Contact, EngagementEvent, Partner
+from partners.tests.api.personas import PERSONAS, TODAY
+
+pytestmark = pytest.mark.django_db
+
+PROVIDERS_READ = {"am": 200, "other_am": 200, "leader": 200, "staff": 200}
+CLIENTS_REFUSED = {"anonymous": 403, "client_a": 403, "client_b": 403}
+MANAGERS_OF_A = {"am": 200, "other_am": 403, "leader": 200, "staff": 200}
+
+
+def event_row(w):
+    return {
+        "engagement": w.engagement_a.pk,
+        "kind": "domain_workshop",
+        "occurred_on": TODAY.isoformat(),
+        "title": "Workshop",
+    }
+
+
+CASES = {
+    "partners list": ("get", "/api/v1/partners/", None, PROVIDERS_READ),
+    "partner detail": ("get", "/api/v1/partners/{w.partner_a.pk}/", None, PROVIDERS_READ),
+    "partner create": (
+        "post",
+        "/api/v1/partners/",
+        lambda w: {"name": "Cobalt Care"},
+        dict.fromkeys(PROVIDERS_READ, 201),
+    ),
+    "partner update": (
+        "patch",
+        "/api/v1/partners/{w.partner_a.pk}/",
+        lambda w: {"notes": "Key account"},
+        PROVIDERS_READ,
+    ),
+    "contacts list": ("get", "/api/v1/contacts/", None, PROVIDERS_READ),
+    "contact detail": ("get", "/api/v1/contacts/{w.contact_b.pk}/", None, PROVIDERS_READ),
+    "contact create": (
+        "post",
+        "/api/v1/contacts/",
+        lambda w: {"partner": w.partner_a.pk, "name": "Cy", "email": "cy@acme.example"},
+        dict.fromkeys(PROVIDERS_READ, 201),
+    ),
+    "contact update": (
+        "patch",
+        "/api/v1/contacts/{w.contact_a.pk}/",
+        lambda w: {"title": "CTO"},
+        PROVIDERS_READ,
+    ),
+    "events list": ("get", "/api/v1/events/", None, PROVIDERS_READ),
+    "event detail": ("get", "/api/v1/events/{w.event_b.pk}/", None, PROVIDERS_READ),
+    "event create": (
+        "post",
+        "/api/v1/events/",
+        event_row,
+        {"am": 201, "other_am": 403, "leader": 201, "staff": 201},
+    ),
+    "event update": (
+        "patch",
+        "/api/v1/events/{w.event_a.pk}/",
+        lambda w: {"title": "Renamed"},
+        MANAGERS_OF_A,
+    ),
+    "event delete": (
+        "delete",
+        "/api/v1/events/{w.event_a.pk}/",
+        None,
+        {"am": 204, "other_am": 403, "leader": 204, "staff": 204},
+    ),
+    "events bulk": (
+        "post",
+        "/api/v1/events/bulk/",
+        lambda w: [event_row(w)],
+        # A row for an engagement one may not change is a row error: nothing is saved.
+        {"am": 201, "other_am": 400, "leader": 201, "staff": 201},
+    ),
+}
+
+
+def register_state():
+    return (
+        sorted(Partner.objects.values_list("name", "notes")),
+        sorted(Contact.objects.values_list("email", "title")),
+        sorted(EngagementEvent.objects.values_list("pk", "title")),
+    )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("case", CASES)
+def test_status(case, persona, world, as_persona):
+    method, url, body, expected = CASES[case]
+    expected = {**CLIENTS_REFUSED, **expected}[persona]
+    _, client = as_persona(persona)
+    before = register_state()
+
+    response = getattr(client, method)(
+        url.format(w=world), body(world) if body else None, format="json"
+    )
+
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        assert register_state() == before

@@ -1,0 +1,58 @@
+"""The REST API under /api/v1/, its OpenAPI description and docs, and the API token page."""
+
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import SimpleRouter
+
+from assessments import api as assessments_api
+from partners import api as partners_api
+
+from . import api_tokens
+
+router = SimpleRouter()
+router.register("partners", partners_api.PartnerViewSet, basename="partner")
+router.register("contacts", partners_api.ContactViewSet, basename="contact")
+router.register("engagements", assessments_api.EngagementViewSet, basename="engagement")
+router.register("events", partners_api.EventViewSet, basename="event")
+router.register("assessments", assessments_api.AssessmentViewSet, basename="assessment")
+router.register("invitations", assessments_api.InvitationViewSet, basename="invitation")
+router.register("level-changes", assessments_api.LevelChangeViewSet, basename="level-change")
+
+v1 = [
+    *router.urls,
+    path(
+        "engagements/<int:engagement_id>/snapshots/",
+        assessments_api.SnapshotList.as_view(),
+        name="engagement-snapshots",
+    ),
+    path("token/", api_tokens.ApiTokenView.as_view(), name="token"),
+    path(
+        "engagements/<int:engagement_id>/explanation/",
+        assessments_api.ExplanationView.as_view(),
+        name="engagement-explanation",
+    ),
+]
+
+urlpatterns = [
+    path("api/v1/", include((v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # Both documentation pages load their scripts from drf-spectacular-sidecar's static
+    # files (no CDN) and run no inline script, so they work under a strict CSP.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api_schema", template_name="api/swagger.html"
+        ),
+        name="api_docs",
+    ),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="api_schema", template_name="api/redoc.html"),
+        name="api_redoc",
+    ),
+    path("accounts/api-token/", api_tokens.api_token, name="api_token"),
+]
