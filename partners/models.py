@@ -164,7 +164,11 @@ class EngagementEvent(models.Model):
     notes = models.TextField(blank=True)
     impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.NORMAL)
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -110,9 +110,11 @@ def engagement_create(
 
 @transaction.atomic
 def engagement_update(*, engagement, data) -> Engagement:
+    """Update the editable fields only: the scores and versions that a concurrent recompute or
+    event may have moved since `engagement` was loaded are never written back."""
     _apply(engagement, ENGAGEMENT_FIELDS, data)
     engagement.full_clean()
-    engagement.save()
+    engagement.save(update_fields=[f for f in ENGAGEMENT_FIELDS if f in data])
     if "team" in data:
         engagement.team.set(data["team"])
     return engagement

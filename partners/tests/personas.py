@@ -14,6 +14,12 @@ LEADERSHIP = "Leadership"
 CLIENT_PRODUCT_OWNERS = "Client product owners"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas are created in almost every test; real password hashing costs ~1 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username, group=None, **kwargs):
     from django.contrib.auth.models import Group
 

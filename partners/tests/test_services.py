@@ -125,3 +125,22 @@ def test_event_update_refusal_keeps_old_values(engagement_a, am):
     assert event.occurred_on == TODAY
     engagement_a.refresh_from_db()
     assert engagement_a.evidence_version == 1
+
+
+def test_engagement_update_never_writes_back_scores(engagement_a, am):
+    stale = Engagement.objects.get(pk=engagement_a.pk)
+    log(engagement_a, am)
+    Engagement.objects.filter(pk=engagement_a.pk).update(score=71.5, level=3)
+    services.engagement_update(engagement=stale, data={"name": "Route planner 2"})
+    engagement_a.refresh_from_db()
+    assert (engagement_a.name, engagement_a.evidence_version) == ("Route planner 2", 1)
+    assert (engagement_a.score, engagement_a.level) == (71.5, 3)
+
+
+def test_event_without_logger_can_be_edited(engagement_a, am):
+    event = log(engagement_a, am)
+    EngagementEvent.objects.filter(pk=event.pk).update(logged_by=None)
+    event.refresh_from_db()
+    services.event_update(event=event, data={"title": "Renamed"})
+    event.refresh_from_db()
+    assert event.title == "Renamed"
