@@ -45,8 +45,10 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev check-services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_recompute
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_pages
 
 worker: $(VENV)/.installed-run
 	$(VENV)/bin/celery -A trustapp worker --loglevel=info
