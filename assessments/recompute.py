@@ -7,6 +7,7 @@ path handles a batch of engagements with a fixed number of queries.
 
 import datetime as dt
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -46,8 +47,19 @@ class Outcome:
     evaluation: object
 
 
-def _evaluate_batch(*, engagement_ids, as_of, policy, lock):
-    params = policy.params()
+@dataclass
+class Evidence:
+    """What a batch's recompute reads, loaded before any scoring."""
+
+    states: dict
+    summaries: dict | None
+    events: dict
+    assessments: dict
+
+
+def _load_evidence(*, engagement_ids, as_of, params, lock):
+    # evidence_version is read before the evidence: a change that lands in between leaves the
+    # engagement dirty (scored_version < evidence_version) instead of being lost.
     states = selectors.engagement_states(engagement_ids=engagement_ids, as_of=as_of, lock=lock)
     ids = list(states)
     summaries = selectors.event_summaries(engagement_ids=ids, as_of=as_of, policy=params)
@@ -61,6 +73,12 @@ def _evaluate_batch(*, engagement_ids, as_of, policy, lock):
     assessments = selectors.window_assessments(
         engagement_ids=ids, as_of=as_of, window_days=params.window_days
     )
+    return Evidence(states, summaries, events, assessments)
+
+
+def _evaluate_batch(evidence, *, as_of, params):
+    states, summaries = evidence.states, evidence.summaries
+    events, assessments = evidence.events, evidence.assessments
     outcomes = []
     for pk, (version, previous, has_later) in states.items():
         previous = previous or Level.EXECUTOR
@@ -196,14 +214,53 @@ def _update_engagements(outcomes, *, scored_at):
 
 def recompute_batch(*, engagement_ids, as_of, policy):
     """Recompute a batch in one transaction, the engagement rows locked (in id order)."""
+    params = policy.params()
     with transaction.atomic():
-        outcomes = _evaluate_batch(
-            engagement_ids=engagement_ids, as_of=as_of, policy=policy, lock=True
+        evidence = _load_evidence(
+            engagement_ids=engagement_ids, as_of=as_of, params=params, lock=True
         )
+        outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
         if not outcomes:
             return [], []
         changes = _write_results(outcomes=outcomes, as_of=as_of, policy=policy)
     return outcomes, changes
+
+
+def can_pipeline():
+    """Loading in a second thread needs PostgreSQL (SQLite would lock) and no open transaction
+    (the loader's own connection could not see its uncommitted rows)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def recompute_pipelined(*, batches, as_of, policy):
+    """Recompute batches, loading the next batch's evidence in a second thread (with its own
+    database connection) while this one is scored and written; yields each batch's level
+    changes.
+
+    Rows are not locked here; see `_load_evidence` for why no change is lost. Writes are
+    upserts, so a concurrent recompute of the same day leaves one snapshot per engagement.
+    """
+    params = policy.params()
+
+    def load(batch):
+        try:
+            return _load_evidence(engagement_ids=batch, as_of=as_of, params=params, lock=False)
+        finally:
+            connection.close()  # the loader thread's own connection
+
+    with ThreadPoolExecutor(max_workers=1) as loader:
+        upcoming = loader.submit(load, batches[0])
+        for n in range(len(batches)):
+            evidence = upcoming.result()
+            if n + 1 < len(batches):
+                upcoming = loader.submit(load, batches[n + 1])
+            outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
+            if not outcomes:  # every engagement of the batch was deleted meanwhile
+                yield []
+                continue
+            with transaction.atomic():
+                changes = _write_results(outcomes=outcomes, as_of=as_of, policy=policy)
+            yield changes
 
 
 def days_back(*, days, until=None):

@@ -75,10 +75,18 @@ def engagements_recompute_all(*, as_of=None, engagement_ids=None, notify=True, p
     if engagement_ids is None:
         engagement_ids = Engagement.objects.values_list("pk", flat=True)
     ids = sorted(set(engagement_ids))
+    batches = [ids[n : n + recompute.BATCH_SIZE] for n in range(0, len(ids), recompute.BATCH_SIZE)]
+    if not batches:
+        return 0
+    if recompute.can_pipeline():
+        results = recompute.recompute_pipelined(batches=batches, as_of=as_of, policy=policy)
+    else:
+        results = (
+            recompute.recompute_batch(engagement_ids=batch, as_of=as_of, policy=policy)[1]
+            for batch in batches
+        )
     done = 0
-    for start in range(0, len(ids), recompute.BATCH_SIZE):
-        batch = ids[start : start + recompute.BATCH_SIZE]
-        _, changes = recompute.recompute_batch(engagement_ids=batch, as_of=as_of, policy=policy)
+    for batch, changes in zip(batches, results, strict=True):
         if notify:
             _enqueue_level_notifications(changes)
         done += len(batch)

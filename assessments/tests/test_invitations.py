@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import AssessmentInvitation, TrustAssessment, hash_token
+from assessments.models import LIKERT_ITEMS, AssessmentInvitation, TrustAssessment, hash_token
 from assessments.tests.factories import AssessmentFactory
 from partners.tests.factories import ContactFactory
 
@@ -118,17 +118,7 @@ def test_submit_refuses_used_invitation_in_service(engagement_a, po, am):
 
 
 def test_submit_validates_answer_ranges(engagement_a, po):
-    answers = {
-        k: 3
-        for k in (
-            "credibility",
-            "reliability",
-            "intimacy",
-            "self_orientation",
-            "technical",
-            "domain",
-        )
-    }
+    answers = dict.fromkeys(LIKERT_ITEMS[:-1], 3)
     with pytest.raises(ValidationError) as error:
         services.assessment_submit(
             engagement=engagement_a,

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments import services
-from assessments.models import LevelChange, MaturitySnapshot
+from assessments.models import LIKERT_ITEMS, LevelChange, MaturitySnapshot
 from assessments.tests.factories import AssessmentFactory, local_noon
 from partners.choices import Level
 from partners.models import Engagement
@@ -27,15 +27,7 @@ WORKED_EVENTS = [
     ("strategy_invitation", "normal", dt.date(2026, 6, 25)),
     ("milestone_delivered", "normal", dt.date(2025, 5, 1)),
 ]
-ANSWER_ITEMS = (
-    "credibility",
-    "reliability",
-    "intimacy",
-    "self_orientation",
-    "technical",
-    "domain",
-    "advice",
-)
+ANSWER_ITEMS = LIKERT_ITEMS  # (C, R, I, S, technical, domain, advice), DESIGN.md's order
 
 
 @pytest.fixture(autouse=True)
@@ -285,3 +277,23 @@ def test_sql_event_summaries_equal_python_summaries(partner_a, am):
                 (e["id"], e["points"]) for e in top
             ]
     assert from_sql[engagements[3].pk].count == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_pipelined_recompute_equals_locked_batches(partner_a, partner_b, am, monkeypatch):
+    from assessments import recompute
+
+    engagements = varied_portfolio(partner_a, partner_b, am)
+    monkeypatch.setattr(recompute, "BATCH_SIZE", 2)
+    assert recompute.can_pipeline() is True
+    assert services.engagements_recompute_all(as_of=T) == len(engagements)
+    pipelined = snapshot_values()
+    pipelined_rows = set(Engagement.objects.values_list("pk", "level", "score", "scored_version"))
+    MaturitySnapshot.objects.all().delete()
+    for engagement in engagements:
+        services.engagement_recompute(engagement=engagement, as_of=T)
+    assert snapshot_values() == pipelined
+    assert set(Engagement.objects.values_list("pk", "level", "score", "scored_version")) == (
+        pipelined_rows
+    )
+    assert {level for _, level, _, _ in pipelined_rows} >= {1, 4}

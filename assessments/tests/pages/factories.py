@@ -17,31 +17,19 @@ from assessments.models import (
     TrustAssessment,
     hash_token,
 )
+from assessments.tests.factories import AssessmentFactory, local_noon
 from partners.models import Engagement, EngagementEvent, Partner
 from partners.tests.factories import ContactFactory, EngagementFactory
 
 
-def local_noon(day):
-    return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
+class RatingFactory(AssessmentFactory):
+    """A client rating with answers a little above neutral."""
 
-
-class RatingFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TrustAssessment
-
-    engagement = factory.SubFactory(EngagementFactory)
-    side = TrustAssessment.Side.CLIENT
-    rater_contact = factory.SubFactory(
-        ContactFactory, partner=factory.SelfAttribute("..engagement.partner")
-    )
-    submitted_at = factory.LazyFunction(timezone.now)
     credibility = 4
     reliability = 4
     intimacy = 3
     self_orientation = 2
     technical = 4
-    domain = 3
-    advice = 3
 
 
 class SelfAssessmentFactory(RatingFactory):
