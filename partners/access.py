@@ -8,6 +8,7 @@ staff.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from .models import Contact, Engagement, EngagementEvent, Partner
@@ -89,9 +90,8 @@ def changeable_engagements(user):
         return Engagement.objects.all()
     if not is_account_manager(user):
         return Engagement.objects.none()
-    managed = Engagement.objects.filter(account_manager=user).values("pk")
     on_team = Engagement.team.through.objects.filter(user=user).values("engagement_id")
-    return Engagement.objects.filter(pk__in=managed.union(on_team))
+    return Engagement.objects.filter(Q(account_manager=user) | Q(pk__in=on_team))
 
 
 def visible_events(user):
