@@ -46,7 +46,6 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 
 bench: $(VENV)/.installed-dev check-services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_recompute
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_pages
 

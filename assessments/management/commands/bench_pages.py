@@ -21,6 +21,8 @@ from assessments.selectors import active_policy
 from assessments.synthetic import build_portfolio
 from partners.access import ACCOUNT_MANAGERS, LEADERSHIP
 
+from ._scratch import scratch_database
+
 ANALYZED = (
     "partners_engagement",
     "partners_engagementevent",
@@ -28,7 +30,6 @@ ANALYZED = (
     "assessments_trustassessment",
     "assessments_levelchange",
 )
-
 
 SNAPSHOTS_SQL = """
 INSERT INTO assessments_maturitysnapshot (
@@ -76,7 +77,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         results = {}
         # DEBUG would log (and format) every bulk insert and slow the pages down.
-        with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        with (
+            scratch_database(self.stdout),
+            override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]),
+        ):
             for size in options["sizes"]:
                 self.stdout.write(f"Building {size:,} engagements with {options['days']} days…")
                 results[size] = self.measure_size(size, options)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from assessments import services, synthetic
 from partners.models import Engagement
 
+from ._scratch import scratch_database
+
 
 class Command(BaseCommand):
     help = "Time engagements_recompute_all against one engagement_recompute per engagement."
@@ -29,16 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--keep-db", action="store_true", help="Keep the scratch database.")
 
     def handle(self, *args, **options):
-        creation = connection.creation
-        old_name = connection.settings_dict["NAME"]
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{old_name}_bench"
-        self.stdout.write(f"Scratch database {old_name}_bench on {connection.vendor}…")
-        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
+        with scratch_database(self.stdout, keep=options["keep_db"]):
             self.run(**options)
-        finally:
-            if not options["keep_db"]:
-                creation.destroy_test_db(old_name, verbosity=0)
 
     def run(
         self, *, engagements, events_per_engagement, assessments_per_engagement, sample, **options
