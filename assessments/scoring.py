@@ -147,12 +147,6 @@ def saturated_evidence(points, saturation):
     return 100 * (1 - math.exp(-max(points, 0) / saturation))
 
 
-def event_points(event, as_of, policy):
-    """Decayed, impact-weighted catalogue points of one event."""
-    points = EVENT_CATALOGUE[event.kind][1] * IMPACT_FACTORS[event.impact]
-    return points * decay(event.occurred_on, as_of, policy.event_half_life_days)
-
-
 def _contributions_by_dimension(events, as_of, policy):
     contributions = {dimension: [] for dimension in EVIDENCE_DIMENSIONS}
     # The same few ages recur across thousands of events: compute each decay once.

@@ -37,18 +37,6 @@ def window_bounds(as_of, window_days):
     return as_of - dt.timedelta(days=window_days - 1), as_of
 
 
-def evidence_for(*, engagement_ids, as_of, window_days):
-    """Events and client assessments in the window, as scoring inputs, by engagement id.
-
-    Two queries for any number of engagements. Event titles are not loaded here (they are
-    only needed for the few events an explanation names; see `event_titles`).
-    """
-    return (
-        window_events(engagement_ids=engagement_ids, as_of=as_of, window_days=window_days),
-        window_assessments(engagement_ids=engagement_ids, as_of=as_of, window_days=window_days),
-    )
-
-
 def window_events(*, engagement_ids, as_of, window_days):
     first, last = window_bounds(as_of, window_days)
     events = defaultdict(list)

@@ -98,10 +98,6 @@ def visible_events(user):
     return EngagementEvent.objects.filter(engagement__in=visible_engagements(user).values("pk"))
 
 
-def changeable_events(user):
-    return EngagementEvent.objects.filter(engagement__in=changeable_engagements(user).values("pk"))
-
-
 def can_change_engagement(user, engagement):
     return changeable_engagements(user).filter(pk=engagement.pk).exists()
 

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from . import access
+from .choices import EVENT_CATALOGUE
 
 
 def partner_list(*, user, query=""):
@@ -20,8 +21,6 @@ def partner_engagements(*, partner):
 
 
 def engagement_events(*, engagement, dimension=None):
-    from .choices import EVENT_CATALOGUE
-
     events = engagement.events.select_related("logged_by")
     if dimension:
         kinds = [kind for kind, (dim, _) in EVENT_CATALOGUE.items() if dim == dimension]
