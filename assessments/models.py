@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from partners.models import Contact, Engagement, Level
 
-from .scoring import PolicyParams
+from .engine.scoring import PolicyParams
 
 LIKERT_ITEMS = (
     "credibility",

@@ -1,18 +1,28 @@
+"""Reactions to signals: each enqueues a task once the sender's transaction has committed.
+
+Enqueuing inside the transaction could let the worker read rows that are not committed yet;
+enqueuing after commit can be lost if the broker is down, which the dirty flag covers for
+recomputes. This module imports both `services` and `tasks`; neither imports it.
+"""
+
 from django.db import transaction
 from django.dispatch import receiver
 
 from partners.signals import evidence_changed
 
+from .services import enqueue, level_changes_recorded
+from .tasks import notify_level_change, recompute_engagement
+
 
 @receiver(evidence_changed, dispatch_uid="assessments.recompute_on_evidence")
 def recompute_on_evidence(sender, engagement_ids, **kwargs):
-    """Enqueue a recompute once the evidence change has committed.
-
-    Enqueuing inside the transaction could let the worker read the old evidence; enqueuing
-    after commit can be lost if the broker is down, which the dirty flag covers.
-    """
-    from .services import enqueue
-    from .tasks import recompute_engagement
-
+    """Enqueue a recompute of each engagement whose evidence changed."""
     for engagement_id in engagement_ids:
         transaction.on_commit(lambda pk=engagement_id: enqueue(recompute_engagement, pk))
+
+
+@receiver(level_changes_recorded, dispatch_uid="assessments.notify_on_level_change")
+def notify_on_level_change(sender, level_change_ids, **kwargs):
+    """Enqueue one notification email per level change."""
+    for level_change_id in level_change_ids:
+        transaction.on_commit(lambda pk=level_change_id: enqueue(notify_level_change, pk))

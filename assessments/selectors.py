@@ -10,6 +10,7 @@ from django.utils import timezone
 from partners.choices import EVENT_CATALOGUE
 from partners.models import Contact, Engagement, EngagementEvent
 
+from .engine.scoring import EVIDENCE_DIMENSIONS, AssessmentInput, EventInput, EventSummary
 from .models import (
     LIKERT_ITEMS,
     AssessmentInvitation,
@@ -17,7 +18,6 @@ from .models import (
     ScoringPolicy,
     TrustAssessment,
 )
-from .scoring import EVIDENCE_DIMENSIONS, AssessmentInput, EventInput, EventSummary
 
 
 def active_policy():

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,8 @@ from partners.access import LEADERSHIP
 from partners.models import Engagement
 from partners.services import evidence_bump
 
-from . import recompute, selectors
+from . import selectors
+from .engine import recompute
 from .models import LIKERT_ITEMS, AssessmentInvitation, LevelChange, TrustAssessment, hash_token
 
 logger = logging.getLogger(__name__)
@@ -27,12 +29,15 @@ REMINDER_AFTER = dt.timedelta(days=7)
 RATING_DUE_AFTER = dt.timedelta(days=90)
 
 
-def _enqueue_level_notifications(changes):
-    """After the recompute's commit (at once when no transaction is open), notify."""
-    from .tasks import notify_level_change
+# Sent with the `LevelChange` rows a recompute recorded, inside its transaction. The receiver
+# (receivers.py) enqueues the notification after commit. Sending a signal instead of calling
+# the task keeps this module free of `tasks`, which imports it.
+level_changes_recorded = Signal()
 
-    for change in changes:
-        transaction.on_commit(lambda pk=change.pk: enqueue(notify_level_change, pk))
+
+def _enqueue_level_notifications(changes):
+    if changes:
+        level_changes_recorded.send(sender=LevelChange, level_change_ids=[c.pk for c in changes])
 
 
 def enqueue(task, *args):

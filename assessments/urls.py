@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import dashboards, views
+from . import views
 
 app_name = "assessments"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("engagements/mine/", dashboards.my_engagements, name="my_engagements"),
-    path("dashboard/", dashboards.dashboard, name="dashboard"),
-    path("dashboard/export.csv", dashboards.dashboard_export, name="dashboard_export"),
+    path("engagements/mine/", views.my_engagements, name="my_engagements"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
     path("engagements/<int:pk>/", views.engagement_detail, name="engagement_detail"),
     path(
         "engagements/<int:pk>/invitations/new/",

@@ -1,7 +1,11 @@
+"""Pages of the assessments app: thin views over `access`, forms, `services` and `pages`."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -11,7 +15,9 @@ from partners.decorators import provider_required, role_required
 from . import services
 from .forms import AssessmentForm, InvitationForm
 from .models import AssessmentInvitation, TrustAssessment
-from .progress import progress_context
+from .pages import portfolio
+from .pages.progress import progress_context
+from .pages.worklist import my_engagements_context
 
 
 @login_required
@@ -25,6 +31,31 @@ def home(request):
     if access.is_account_manager(user):
         return redirect("assessments:my_engagements")
     return redirect("partners:list")
+
+
+@require_safe
+@role_required(access.is_account_manager)
+def my_engagements(request):
+    context = my_engagements_context(user=request.user, params=request.GET)
+    return render(request, "assessments/my_engagements.html", context)
+
+
+@require_safe
+@role_required(access.is_leadership)
+def dashboard(request):
+    context = portfolio.dashboard_context(user=request.user, params=request.GET)
+    return render(request, "assessments/dashboard.html", context)
+
+
+@require_safe
+@role_required(access.is_leadership)
+def dashboard_export(request):
+    """The dashboard table with the same filters, every row (not only the page), as CSV."""
+    lines = portfolio.csv_lines(user=request.user, params=request.GET)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = f"trustapp-portfolio-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_safe

@@ -1,6 +1,6 @@
 """Enumerations of the relationship register.
 
-Kept free of model imports so that the pure scoring engine (``assessments.scoring``) can read
+Kept free of model imports so that the pure scoring engine (``assessments.engine.scoring``) can read
 the event catalogue without touching the ORM.
 """
 

@@ -17,8 +17,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from assessments.demo.synthetic import build_portfolio
 from assessments.selectors import active_policy
-from assessments.synthetic import build_portfolio
 from partners.access import ACCOUNT_MANAGERS, LEADERSHIP
 
 from ._scratch import scratch_database

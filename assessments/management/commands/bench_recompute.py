@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from assessments import services, synthetic
+from assessments import services
+from assessments.demo import synthetic
 from partners.models import Engagement
 
 from ._scratch import scratch_database

@@ -3,12 +3,12 @@ events, client ratings, self-assessments and daily snapshots on every rung of th
 
 Idempotent: objects are found by their natural keys, evidence is only written for
 engagements that have none, and the snapshot history is recomputed (which overwrites).
-The data lives in the `assessments.demo` module so that this command stays a thin interface.
+The data lives in the `assessments.demo.seed` module so that this command stays a thin interface.
 """
 
 from django.core.management.base import BaseCommand
 
-from assessments import demo
+from assessments.demo import seed
 
 from ._progress import ProgressBar
 
@@ -22,13 +22,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, history_days, **options):
-        users = demo.seed_users()
-        engagements = demo.seed_portfolio(users)
+        users = seed.seed_users()
+        engagements = seed.seed_portfolio(users)
         self.stdout.write(f"Portfolio: {len(engagements)} engagements.")
         self.stdout.write(f"Rebuilding {history_days} days of snapshots…")
-        demo.rebuild_history(
+        seed.rebuild_history(
             engagements, days=history_days, progress=ProgressBar(self.stdout, "  days")
         )
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ as:"))
-        for username, role in demo.CREDENTIALS:
-            self.stdout.write(f"  {username:<8} {role:<45} password: {demo.PASSWORD}")
+        for username, role in seed.CREDENTIALS:
+            self.stdout.write(f"  {username:<8} {role:<45} password: {seed.PASSWORD}")

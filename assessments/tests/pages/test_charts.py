@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from assessments import charts
+from assessments.pages import charts
 
 START = dt.date(2025, 7, 1)
 END = dt.date(2026, 6, 30)

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from assessments import insights
-from assessments.scoring import PolicyParams
-from assessments.signals import fact_rows
+from assessments.engine.scoring import PolicyParams
+from assessments.pages import insights
+from assessments.pages.attention import fact_rows
 from partners.models import Engagement
 from partners.tests.factories import ContactFactory, EngagementFactory
 

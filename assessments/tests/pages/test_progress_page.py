@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import MaturitySnapshot
-from assessments.progress import condition_sentence
+from assessments.pages.progress import condition_sentence
 from partners.tests.factories import EventFactory
 
 from .factories import LevelChangeFactory, RatingFactory, SelfAssessmentFactory, local_noon

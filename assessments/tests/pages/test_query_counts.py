@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from assessments.demo.synthetic import build_portfolio
 from assessments.models import AssessmentInvitation, LevelChange, MaturitySnapshot
-from assessments.synthetic import build_portfolio
 from partners.models import Contact, Engagement, EngagementEvent
 
 from .factories import SelfAssessmentFactory

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from partners.choices import Dimension
 
-from . import scoring
-from .models import TrustAssessment
+from ..engine import scoring
+from ..models import TrustAssessment
 
 GAP_DIMENSIONS = (*scoring.EVIDENCE_DIMENSIONS, scoring.TRUST)
 

@@ -9,7 +9,7 @@ from partners.choices import Impact
 from partners.forms import event_kind_choices
 from partners.models import Engagement
 
-from . import charts, insights, signals
+from . import attention, charts, insights
 
 PAGE_SIZE = 25
 SPARKLINE_DAYS = 90
@@ -34,14 +34,21 @@ def worklist_order(row):
     """Open before closed; at risk, stale and falling first; then the biggest fall."""
     partner_name, name = row.extra
     closed = row.status == Engagement.Status.CLOSED
-    return (closed, -row.attention, signals.nulls_last(row.change_30d), partner_name, name, row.pk)
+    return (
+        closed,
+        -row.attention,
+        attention.nulls_last(row.change_30d),
+        partner_name,
+        name,
+        row.pk,
+    )
 
 
 def my_engagements_context(*, user, params):
     today = timezone.localdate()
     # One pass over the user's engagements orders them and counts what needs attention;
     # only the rows of the requested page are then loaded in full.
-    facts = signals.fact_rows(
+    facts = attention.fact_rows(
         insights.managed_by(user), today=today, fields=("partner__name", "name")
     )
     ordered = [row.pk for row in sorted(facts, key=worklist_order)]
@@ -57,6 +64,6 @@ def my_engagements_context(*, user, params):
     return {
         "page": page,
         "rows": rows,
-        "summary": signals.summarise(facts),
+        "summary": attention.summarise(facts),
         "quick_log": quick_log_choices(),
     }

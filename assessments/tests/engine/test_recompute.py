@@ -247,7 +247,7 @@ def test_sql_event_summaries_equal_python_summaries(partner_a, am):
     import random
 
     from assessments import selectors
-    from assessments.scoring import PolicyParams, summarise_events
+    from assessments.engine.scoring import PolicyParams, summarise_events
     from partners.choices import EventKind
 
     rng = random.Random(7)
@@ -281,7 +281,7 @@ def test_sql_event_summaries_equal_python_summaries(partner_a, am):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pipelined_recompute_equals_locked_batches(partner_a, partner_b, am, monkeypatch):
-    from assessments import recompute
+    from assessments.engine import recompute
 
     engagements = varied_portfolio(partner_a, partner_b, am)
     monkeypatch.setattr(recompute, "BATCH_SIZE", 2)

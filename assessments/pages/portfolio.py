@@ -15,11 +15,12 @@ from django.utils import timezone
 from partners import access
 from partners.models import Engagement, Level, Partner
 
-from . import charts, insights, selectors, signals
+from .. import selectors
+from . import attention, charts, insights
 
 PAGE_SIZE = 50
 # The table's orders. "Needs attention first" is left to the lists above the table: it is a
-# rule evaluated in Python (see signals.py), which SQL could only sort by repeating it.
+# rule evaluated in Python (see attention.py), which SQL could only sort by repeating it.
 SORTS = {
     "name": ("Partner and engagement", ("partner__name", "name")),
     "score": ("Score, highest first", (F("score").desc(nulls_last=True),)),
@@ -105,7 +106,7 @@ def filtered_engagements(user, filters):
 def table_rows(engagements, filters):
     order = SORTS[filters.get("sort", "name")][1]
     return (
-        signals.with_facts(engagements)
+        attention.with_facts(engagements)
         .select_related("partner", "account_manager")
         .order_by(*order, "partner__name", "name", "pk")
     )
@@ -113,24 +114,24 @@ def table_rows(engagements, filters):
 
 def table_page(engagements, filters, number):
     page = Paginator(table_rows(engagements, filters), PAGE_SIZE).get_page(number)
-    page.object_list = signals.flagged(list(page.object_list))
+    page.object_list = attention.flagged(list(page.object_list))
     return page
 
 
 def _insight_lists(engagements, limit=8):
-    """Summary counts and the at-risk and stale lists, from one pass over the signals."""
-    rows = signals.fact_rows(engagements)
+    """Summary counts and the at-risk and stale lists, from one pass over the attention."""
+    rows = attention.fact_rows(engagements)
     at_risk = sorted(
         (row for row in rows if row.is_at_risk),
-        key=lambda row: (signals.nulls_last(row.change_30d), row.pk),
+        key=lambda row: (attention.nulls_last(row.change_30d), row.pk),
     )[:limit]
     stale = sorted(
         (row for row in rows if row.is_stale),
-        key=lambda row: (signals.nulls_first(row.last_rating_at), row.pk),
+        key=lambda row: (attention.nulls_first(row.last_rating_at), row.pk),
     )[:limit]
     shown = insights.load_in_order([row.pk for row in at_risk + stale])
     by_id = {engagement.pk: engagement for engagement in shown}
-    summary = signals.summarise(rows)
+    summary = attention.summarise(rows)
     return {
         "summary": summary,
         "at_risk": [by_id[row.pk] for row in at_risk],
@@ -214,8 +215,8 @@ def csv_lines(*, user, params):
     """The filtered table as CSV lines, streamed in chunks from the database."""
     filters = PortfolioFilterForm(params).filters()
     rows = table_rows(filtered_engagements(user, filters), filters)
-    since = signals.stale_since(timezone.localdate())
+    since = attention.stale_since(timezone.localdate())
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
     for engagement in rows.iterator(chunk_size=2000):
-        yield writer.writerow(_csv_row(signals.flag(engagement, since=since)))
+        yield writer.writerow(_csv_row(attention.flag(engagement, since=since)))

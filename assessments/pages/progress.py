@@ -12,9 +12,10 @@ from django.utils import timezone
 from partners import access
 from partners.choices import Dimension, Level
 
-from . import charts, relationship, selectors
-from .models import LevelChange, MaturitySnapshot, TrustAssessment
-from .scoring import DIMENSIONS, TRUST, TRUST_ITEMS
+from .. import selectors
+from ..engine.scoring import DIMENSIONS, TRUST, TRUST_ITEMS
+from ..models import LevelChange, MaturitySnapshot, TrustAssessment
+from . import charts, relationship
 from .timeline import timeline_page
 
 TREND_DAYS = 365

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from assessments.scoring import (
+from assessments.engine.scoring import (
     AssessmentInput,
     EventInput,
     PolicyParams,

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from partners.models import Engagement, Level
 
-from . import selectors
-from .models import LevelChange, MaturitySnapshot
+from .. import selectors
+from ..models import LevelChange, MaturitySnapshot
 from .scoring import evaluate
 
 BATCH_SIZE = 1000

@@ -2,7 +2,7 @@
 
 Every function here is set-based: it costs the same number of queries for ten engagements
 as for ten thousand, because each read is an annotation or one aggregate query, never a
-loop over engagements. Stale and at-risk live in ``signals``.
+loop over engagements. Stale and at-risk live in ``attention``.
 """
 
 import datetime as dt
@@ -14,23 +14,23 @@ from django.utils import timezone
 
 from partners.models import Engagement, EngagementEvent, Level
 
-from . import signals
-from .models import AssessmentInvitation, LevelChange, MaturitySnapshot, TrustAssessment
-from .scoring import ANSWER_ITEMS, AssessmentInput, rater_trust, trust_rests_on_one_person
-from .selectors import local_day_bounds, window_bounds
+from ..engine.scoring import ANSWER_ITEMS, AssessmentInput, rater_trust, trust_rests_on_one_person
+from ..models import AssessmentInvitation, LevelChange, MaturitySnapshot, TrustAssessment
+from ..selectors import local_day_bounds, window_bounds
+from . import attention
 
 MOVERS_DAYS = 90
 
 
 def load_in_order(ids, *, activity=False, today=None):
     """The engagements with these ids, with their facts and flags, in the given order."""
-    engagements = signals.with_facts(
+    engagements = attention.with_facts(
         Engagement.objects.filter(pk__in=ids), today=today
     ).select_related("partner")
     if activity:
         engagements = with_activity(engagements)
     by_id = engagements.in_bulk()
-    return signals.flagged([by_id[pk] for pk in ids if pk in by_id], today=today)
+    return attention.flagged([by_id[pk] for pk in ids if pk in by_id], today=today)
 
 
 def with_activity(engagements, *, now=None):

@@ -18,8 +18,8 @@ from partners.access import ACCOUNT_MANAGERS, CLIENT_PRODUCT_OWNERS, LEADERSHIP
 from partners.choices import EVENT_CATALOGUE, Dimension, EventKind
 from partners.models import Contact, Engagement, EngagementEvent, Partner
 
-from . import services
-from .models import LIKERT_ITEMS, AssessmentInvitation, TrustAssessment, hash_token
+from .. import services
+from ..models import LIKERT_ITEMS, AssessmentInvitation, TrustAssessment, hash_token
 
 PASSWORD = "trustapp-demo"
 CREDENTIALS = [

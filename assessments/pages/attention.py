@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from partners.models import Engagement
 
-from .models import LevelChange, MaturitySnapshot, TrustAssessment
-from .selectors import local_day_bounds
+from ..models import LevelChange, MaturitySnapshot, TrustAssessment
+from ..selectors import local_day_bounds
 
 STALE_AFTER_DAYS = 120
 RISK_DROP = 10

@@ -15,7 +15,7 @@ from partners.access import ACCOUNT_MANAGERS
 from partners.choices import EventKind, Impact, Level
 from partners.models import Contact, Engagement, EngagementEvent, Partner
 
-from .models import MaturitySnapshot, ScoringPolicy, TrustAssessment
+from ..models import MaturitySnapshot, ScoringPolicy, TrustAssessment
 
 KINDS = list(EventKind)
 IMPACTS = [Impact.LOW, Impact.NORMAL, Impact.NORMAL, Impact.NORMAL, Impact.HIGH]

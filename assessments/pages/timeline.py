@@ -14,7 +14,7 @@ from django.utils import timezone
 from partners.choices import EVENT_CATALOGUE, Dimension
 from partners.models import EngagementEvent
 
-from .scoring import EVIDENCE_DIMENSIONS
+from ..engine.scoring import EVIDENCE_DIMENSIONS
 
 PAGE_SIZE = 20
 RATINGS, LEVELS = "ratings", "levels"
