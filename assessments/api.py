@@ -16,7 +16,6 @@ from partners import access
 from partners import services as partner_services
 from partners.api import ChangesEngagementToWrite, IsProviderStaff
 from partners.models import Contact, Engagement
-from trustapp.api import ServiceErrorsMixin
 
 from . import access as assessment_access
 from . import services
@@ -99,7 +98,6 @@ class EngagementFilter(django_filters.FilterSet):
     partial_update=extend_schema(summary="Change some of an engagement's details"),
 )
 class EngagementViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -139,7 +137,7 @@ class SnapshotFilter(django_filters.FilterSet):
 
 
 @extend_schema(summary="An engagement's score history, one snapshot per day, newest first")
-class SnapshotList(ServiceErrorsMixin, generics.ListAPIView):
+class SnapshotList(generics.ListAPIView):
     serializer_class = SnapshotSerializer
     filterset_class = SnapshotFilter
 
@@ -156,7 +154,7 @@ class SnapshotList(ServiceErrorsMixin, generics.ListAPIView):
     "parts and top events, and every unmet condition of the next rung. 404 before the first "
     "score.",
 )
-class ExplanationView(ServiceErrorsMixin, generics.RetrieveAPIView):
+class ExplanationView(generics.RetrieveAPIView):
     serializer_class = ExplanationSerializer
 
     def get_object(self):
@@ -200,7 +198,6 @@ class RatesOrProviderStaff(permissions.BasePermission):
     ),
 )
 class AssessmentViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -258,7 +255,6 @@ class InvitationFilter(django_filters.FilterSet):
     ),
 )
 class InvitationViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -313,7 +309,7 @@ class IsLeadership(permissions.BasePermission):
     list=extend_schema(summary="Level changes across the portfolio (leadership)"),
     retrieve=extend_schema(summary="A level change (leadership)"),
 )
-class LevelChangeViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
+class LevelChangeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LevelChangeSerializer
     permission_classes = [IsLeadership]
     filterset_class = LevelChangeFilter

@@ -14,8 +14,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from trustapp.api import ServiceErrorsMixin
-
 from . import access, imports, services
 from .choices import EVENT_CATALOGUE, Dimension
 from .imports import CsvRefused
@@ -85,7 +83,6 @@ class PartnerFilter(django_filters.FilterSet):
     partial_update=extend_schema(summary="Change some of a partner's details"),
 )
 class PartnerViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -116,7 +113,6 @@ class PartnerViewSet(
     partial_update=extend_schema(summary="Change some of a contact's details"),
 )
 class ContactViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -187,7 +183,7 @@ file that cannot be read at all as 400 with `file`."""
     partial_update=extend_schema(summary="Change some of an event"),
     destroy=extend_schema(summary="Delete an event"),
 )
-class EventViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+class EventViewSet(viewsets.ModelViewSet):
     permission_classes = [IsProviderStaff, ChangesEngagementToWrite]
     filterset_class = EventFilter
 

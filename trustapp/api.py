@@ -1,8 +1,9 @@
 """What every API endpoint shares: service errors answered as 400s, and error bodies described.
 
-Services raise Django's ValidationError; `ServiceErrorsMixin` turns it into DRF's standard
-400 body in this one place, so views call services without try/except. `ErrorsSchema` adds the
-error responses each operation can give to the OpenAPI description.
+Services raise Django's ValidationError; `exception_handler` (REST_FRAMEWORK's
+EXCEPTION_HANDLER) turns it into DRF's standard 400 body in this one place, so views call
+services without try/except. `ErrorsSchema` (the default schema class) adds the error
+responses each operation can give to the OpenAPI description.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -12,6 +13,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from partners.services import RowErrors
 
@@ -74,12 +76,8 @@ class ErrorsSchema(AutoSchema):
         return responses
 
 
-# For API views: Django ValidationErrors from services become DRF's 400 response. (A comment,
-# not a docstring: drf-spectacular would show a docstring as every operation's description.)
-class ServiceErrorsMixin:
-    schema = ErrorsSchema()
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            exc = ValidationError(service_error_detail(exc))
-        return super().handle_exception(exc)
+def exception_handler(exc, context):
+    """DRF's handler, with Django ValidationErrors from services answered as 400s."""
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(service_error_detail(exc))
+    return drf_exception_handler(exc, context)

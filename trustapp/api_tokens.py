@@ -21,8 +21,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from .api import ServiceErrorsMixin
-
 NEW_TOKEN_SESSION_KEY = "api_token_new"
 
 
@@ -75,7 +73,7 @@ class PasswordGuessThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class ApiTokenView(ServiceErrorsMixin, APIView):
+class ApiTokenView(APIView):
     @extend_schema(
         summary="Create an API token with a username and password",
         description="Replaces the user's previous token. At most 10 attempts a minute.",

@@ -1,7 +1,9 @@
 """The layout shows the architecture: no import circle, and `partners` never imports `assessments`.
 
 Every project module is parsed with `ast` (nothing is imported), every import it makes,
-at the top or inside a function, becomes an edge, and the graph must have no cycle.
+at the top or inside a function, becomes an edge, and the graph must have no cycle: neither
+between modules nor between the packages `trustapp`, `partners` and `assessments` (tests
+left out: they may drive the whole project).
 """
 
 import ast
@@ -120,6 +122,35 @@ def test_no_module_imports_one_that_imports_it_back():
     graph = import_graph()
     assert len(graph) > 50, "the walk must see the project's modules"
     assert cycles(graph) == []
+
+
+def package_graph(graph):
+    """The module graph folded onto top-level packages, without the tests' imports."""
+    packages = {}
+    for name, targets in graph.items():
+        if ".tests" in f".{name}":
+            continue
+        package = packages.setdefault(name.partition(".")[0], set())
+        package.update(target.partition(".")[0] for target in targets)
+    return {name: targets - {name} for name, targets in packages.items()}
+
+
+def test_package_graph_folds_modules_and_ignores_tests():
+    graph = {
+        "partners.api": {"trustapp.api"},
+        "trustapp.urls": {"partners.urls"},
+        "partners.urls": set(),
+        "trustapp.api": set(),
+        "assessments.tests.test_x": {"trustapp.api"},
+    }
+    assert package_graph(graph) == {"partners": {"trustapp"}, "trustapp": {"partners"}}
+    assert cycles(package_graph(graph)) == [["partners", "trustapp"]]
+
+
+def test_no_package_imports_one_that_imports_it_back():
+    packages = package_graph(import_graph())
+    assert set(packages) == set(PACKAGES)
+    assert cycles(packages) == []
 
 
 def test_partners_never_imports_assessments():
