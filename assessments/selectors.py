@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from partners.choices import EVENT_CATALOGUE
+from partners.choices import EVENT_CATALOGUE, IMPACT_FACTORS
 from partners.models import Contact, Engagement, EngagementEvent
 
 from .engine.scoring import EVIDENCE_DIMENSIONS, AssessmentInput, EventInput, EventSummary
@@ -65,10 +65,11 @@ def window_assessments(*, engagement_ids, as_of, window_days):
 
 # P_d and the top three events per dimension, computed by PostgreSQL: the same arithmetic as
 # scoring.summarise_events (points x impact x 0.5^(age / half-life), ties broken by date,
-# then id), without shipping a million event rows to Python.
+# then id), without shipping a million event rows to Python. The catalogue and impact tables
+# are sent as parameters from `partners.choices`, so the rule's numbers are written once.
 EVENT_SUMMARY_SQL = """
 WITH catalogue(kind, dimension, points) AS (VALUES {catalogue}),
-impact(impact, factor) AS (VALUES ('low', 0.5::float), ('normal', 1.0), ('high', 2.0)),
+impact(impact, factor) AS (VALUES {impact}),
 scored AS (
     SELECT e.engagement_id, e.id, e.kind, e.title, e.occurred_on, c.dimension,
            c.points * i.factor * power(0.5, (%s::date - e.occurred_on) / %s::float) AS points
@@ -95,10 +96,12 @@ def event_summaries(*, engagement_ids, as_of, policy):
     catalogue = list(EVENT_CATALOGUE.items())
     sql = EVENT_SUMMARY_SQL.format(
         catalogue=", ".join(["(%s, %s, %s::float)"] * len(catalogue)),
+        impact=", ".join(["(%s, %s::float)"] * len(IMPACT_FACTORS)),
         events=EngagementEvent._meta.db_table,
     )
     first, last = window_bounds(as_of, policy.window_days)
     params = [v for kind, (dim, points) in catalogue for v in (kind.value, dim.value, points)]
+    params += [v for impact, factor in IMPACT_FACTORS.items() for v in (impact.value, factor)]
     params += [as_of, policy.event_half_life_days, list(engagement_ids), first, last]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
