@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from . import access, imports, services
-from .choices import EVENT_CATALOGUE, Dimension
+from .choices import Dimension, EventKind
 from .imports import CsvRefused
 from .models import Engagement, EngagementEvent, Partner
 from .serializers import (
@@ -155,8 +155,7 @@ class EventFilter(django_filters.FilterSet):
         fields = ["engagement", "partner", "kind", "impact", "dimension", "occurred_on"]
 
     def filter_dimension(self, queryset, name, value):
-        kinds = [kind for kind, (dimension, _) in EVENT_CATALOGUE.items() if dimension == value]
-        return queryset.filter(kind__in=kinds)
+        return queryset.filter(kind__in=EventKind.of_dimension(value))
 
 
 BULK_DESCRIPTION = f"""Log up to {BULK_MAX_ROWS:,} events in one request, all or nothing.

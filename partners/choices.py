@@ -78,6 +78,11 @@ class EventKind(models.TextChoices):
     def points(self):
         return EVENT_CATALOGUE[self][1]
 
+    @classmethod
+    def of_dimension(cls, dimension):
+        """The kinds that count toward `dimension`, in catalogue order."""
+        return [kind for kind, (dim, _) in EVENT_CATALOGUE.items() if dim == dimension]
+
 
 # kind -> (dimension, points), the event catalogue of DESIGN.md.
 EVENT_CATALOGUE = {

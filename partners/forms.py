@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .access import ACCOUNT_MANAGERS, CLIENT_PRODUCT_OWNERS
-from .choices import EVENT_CATALOGUE, Dimension, EventKind
+from .choices import Dimension, EventKind
 from .models import Contact, Engagement, EngagementEvent, Partner
 
 
@@ -19,9 +19,8 @@ def event_kind_choices():
     groups = []
     for dimension in Dimension:
         kinds = [
-            (kind.value, f"{kind.label} ({points:+d})")
-            for kind, (dim, points) in EVENT_CATALOGUE.items()
-            if dim == dimension
+            (kind.value, f"{kind.label} ({kind.points:+d})")
+            for kind in EventKind.of_dimension(dimension)
         ]
         if kinds:
             groups.append((dimension.label, kinds))

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .choices import EVENT_CATALOGUE, IMPACT_FACTORS, Dimension, EventKind, Impact, Level
+from .choices import IMPACT_FACTORS, Dimension, EventKind, Impact, Level
 
 __all__ = [
     "Contact",
@@ -183,7 +183,7 @@ class EngagementEvent(models.Model):
 
     @property
     def dimension(self):
-        return EVENT_CATALOGUE[EventKind(self.kind)][0]
+        return EventKind(self.kind).dimension
 
     @property
     def dimension_label(self):
@@ -192,4 +192,4 @@ class EngagementEvent(models.Model):
     @property
     def points(self):
         """The undecayed points of this event: catalogue points × impact factor."""
-        return EVENT_CATALOGUE[EventKind(self.kind)][1] * IMPACT_FACTORS[Impact(self.impact)]
+        return EventKind(self.kind).points * IMPACT_FACTORS[Impact(self.impact)]

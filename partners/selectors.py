@@ -3,7 +3,6 @@
 from django.db.models import Count, Q
 
 from . import access
-from .choices import EVENT_CATALOGUE
 
 
 def partner_list(*, user, query=""):
@@ -18,11 +17,3 @@ def partner_list(*, user, query=""):
 
 def partner_engagements(*, partner):
     return partner.engagements.select_related("account_manager").order_by("status", "name")
-
-
-def engagement_events(*, engagement, dimension=None):
-    events = engagement.events.select_related("logged_by")
-    if dimension:
-        kinds = [kind for kind, (dim, _) in EVENT_CATALOGUE.items() if dim == dimension]
-        events = events.filter(kind__in=kinds)
-    return events.order_by("-occurred_on", "-id")

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partners.access import ACCOUNT_MANAGERS, CLIENT_PRODUCT_OWNERS, LEADERSHIP
-from partners.choices import EVENT_CATALOGUE, Dimension, EventKind
+from partners.choices import Dimension, EventKind
 from partners.models import Contact, Engagement, EngagementEvent, Partner
 
 from .. import services
@@ -146,12 +146,6 @@ TITLES = {
 }
 
 
-def kinds_of(dimension, positive):
-    return [
-        k for k, (dim, pts) in EVENT_CATALOGUE.items() if dim == dimension and (pts > 0) == positive
-    ]
-
-
 def seed_users():
     users = {}
     for username, (first, last, group) in USERS.items():
@@ -240,9 +234,9 @@ def _seed_evidence(engagement, story, manager, today):
             if rng.random() >= per_month / 30:
                 continue
             pool = (
-                kinds_of(dimension, True)
+                [kind for kind in EventKind.of_dimension(dimension) if kind.points > 0]
                 if dimension
-                else [k for k, (_, pts) in EVENT_CATALOGUE.items() if pts < 0]
+                else [kind for kind in EventKind if kind.points < 0]
             )
             kind = rng.choice(pool)
             n += 1

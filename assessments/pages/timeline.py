@@ -11,7 +11,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.utils import timezone
 
-from partners.choices import EVENT_CATALOGUE, Dimension
+from partners.choices import Dimension, EventKind
 from partners.models import EngagementEvent
 
 from ..engine.scoring import EVIDENCE_DIMENSIONS
@@ -60,9 +60,7 @@ class Entry:
 def _event_keys(engagement, show):
     events = EngagementEvent.objects.filter(engagement=engagement)
     if show in EVIDENCE_DIMENSIONS:
-        events = events.filter(
-            kind__in=[kind for kind, (dim, _) in EVENT_CATALOGUE.items() if dim == show]
-        )
+        events = events.filter(kind__in=EventKind.of_dimension(show))
     rows = events.values_list("pk", "occurred_on", "created_at")
     return [Entry("event", day, created, pk) for pk, day, created in rows]
 
