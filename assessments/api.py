@@ -19,7 +19,8 @@ from partners.models import Contact, Engagement
 
 from . import access as assessment_access
 from . import services
-from .models import LIKERT_ITEMS, AssessmentInvitation, LevelChange, MaturitySnapshot
+from .engine.scoring import ANSWER_ITEMS
+from .models import AssessmentInvitation, LevelChange, MaturitySnapshot
 from .models import TrustAssessment as Assessment
 from .serializers import (
     AssessmentSerializer,
@@ -220,7 +221,7 @@ class AssessmentViewSet(
             side, contact = Assessment.Side.PROVIDER, None
         else:
             raise PermissionDenied("You may only self-assess engagements you may change.")
-        answers = {item: data.pop(item) for item in LIKERT_ITEMS}
+        answers = {item: data.pop(item) for item in ANSWER_ITEMS}
         serializer.instance = services.assessment_submit(
             engagement=engagement,
             side=side,

@@ -2,7 +2,8 @@ from django import forms
 
 from partners.models import Contact
 
-from .models import LIKERT_ITEMS, RECOMMEND_QUESTION, STATEMENTS
+from .engine.scoring import ANSWER_ITEMS
+from .models import RECOMMEND_QUESTION, STATEMENTS
 
 LIKERT_CHOICES = [
     (1, "1 · Strongly disagree"),
@@ -43,15 +44,15 @@ class AssessmentForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": "Choose how much you agree with this statement."},
             )
-            for item in LIKERT_ITEMS
+            for item in ANSWER_ITEMS
         }
         self.fields = {**likert, **self.fields}
 
     def likert_fields(self):
-        return [self[item] for item in LIKERT_ITEMS]
+        return [self[item] for item in ANSWER_ITEMS]
 
     def answers(self):
-        return {item: self.cleaned_data[item] for item in LIKERT_ITEMS}
+        return {item: self.cleaned_data[item] for item in ANSWER_ITEMS}
 
 
 class InvitationForm(forms.Form):

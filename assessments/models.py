@@ -10,19 +10,10 @@ from django.utils import timezone
 
 from partners.models import Contact, Engagement, Level
 
-from .engine.scoring import PolicyParams
+from .engine.scoring import ANSWER_ITEMS, PolicyParams, trust_quotient
 
-LIKERT_ITEMS = (
-    "credibility",
-    "reliability",
-    "intimacy",
-    "self_orientation",
-    "technical",
-    "domain",
-    "advice",
-)
-
-# The questionnaire of DESIGN.md: the statement each Likert item asks the rater to judge.
+# The questionnaire of DESIGN.md: the statement each Likert item (scoring.ANSWER_ITEMS) asks the
+# rater to judge.
 STATEMENTS = {
     "credibility": "They know what they are talking about, and I believe what they tell me.",
     "reliability": "They do what they say they will do, when they say they will.",
@@ -81,7 +72,7 @@ class TrustAssessment(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         constraints = [
-            *(likert_range(item) for item in LIKERT_ITEMS),
+            *(likert_range(item) for item in ANSWER_ITEMS),
             models.CheckConstraint(
                 condition=Q(recommend__isnull=True) | Q(recommend__gte=0, recommend__lte=10),
                 name="assessment_recommend_range",
@@ -105,11 +96,11 @@ class TrustAssessment(models.Model):
 
     @property
     def answers(self):
-        return {item: getattr(self, item) for item in LIKERT_ITEMS}
+        return {item: getattr(self, item) for item in ANSWER_ITEMS}
 
     @property
     def trust_quotient(self):
-        return (self.credibility + self.reliability + self.intimacy) / self.self_orientation
+        return trust_quotient(self.answers)
 
 
 def hash_token(raw_token):

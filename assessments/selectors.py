@@ -10,9 +10,14 @@ from django.utils import timezone
 from partners.choices import EVENT_CATALOGUE, IMPACT_FACTORS
 from partners.models import Contact, Engagement, EngagementEvent
 
-from .engine.scoring import EVIDENCE_DIMENSIONS, AssessmentInput, EventInput, EventSummary
+from .engine.scoring import (
+    ANSWER_ITEMS,
+    EVIDENCE_DIMENSIONS,
+    AssessmentInput,
+    EventInput,
+    EventSummary,
+)
 from .models import (
-    LIKERT_ITEMS,
     AssessmentInvitation,
     MaturitySnapshot,
     ScoringPolicy,
@@ -56,7 +61,7 @@ def window_assessments(*, engagement_ids, as_of, window_days):
         side=TrustAssessment.Side.CLIENT,
         submitted_at__gte=start,
         submitted_at__lt=end,
-    ).values_list("engagement_id", "id", "rater_contact_id", "submitted_at", *LIKERT_ITEMS)
+    ).values_list("engagement_id", "id", "rater_contact_id", "submitted_at", *ANSWER_ITEMS)
     for engagement_id, pk, rater, submitted_at, *answers in _raw_rows(rows):
         submitted_on = timezone.localtime(submitted_at).date()
         assessments[engagement_id].append(AssessmentInput(rater, submitted_on, *answers, id=pk))

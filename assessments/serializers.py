@@ -13,8 +13,8 @@ from partners.forms import provider_users
 from partners.models import Contact, Engagement, Partner
 from partners.serializers import request_user
 
+from .engine.scoring import ANSWER_ITEMS
 from .models import (
-    LIKERT_ITEMS,
     AssessmentInvitation,
     LevelChange,
     MaturitySnapshot,
@@ -201,7 +201,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "rater_contact",
             "rater_user",
             "submitted_at",
-            *LIKERT_ITEMS,
+            *ANSWER_ITEMS,
             "recommend",
             "comment",
             "trust_quotient",

@@ -20,7 +20,8 @@ from partners.services import evidence_bump
 
 from . import selectors
 from .engine import recompute
-from .models import LIKERT_ITEMS, AssessmentInvitation, LevelChange, TrustAssessment, hash_token
+from .engine.scoring import ANSWER_ITEMS
+from .models import AssessmentInvitation, LevelChange, TrustAssessment, hash_token
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def history_rebuild(*, engagement_ids=None, days, until=None, progress=None):
 
 def _validate_answers(answers, recommend):
     errors = {}
-    for item in LIKERT_ITEMS:
+    for item in ANSWER_ITEMS:
         value = answers.get(item)
         if not isinstance(value, int) or not 1 <= value <= 5:
             errors[item] = "Choose a value from 1 to 5."
@@ -161,7 +162,7 @@ def assessment_submit(
         comment=comment,
         recommend=recommend,
         submitted_at=submitted_at,
-        **{item: answers[item] for item in LIKERT_ITEMS},
+        **{item: answers[item] for item in ANSWER_ITEMS},
     )
     assessment.full_clean()
     assessment.save()

@@ -19,7 +19,8 @@ from partners.choices import Dimension, EventKind
 from partners.models import Contact, Engagement, EngagementEvent, Partner
 
 from .. import services
-from ..models import LIKERT_ITEMS, AssessmentInvitation, TrustAssessment, hash_token
+from ..engine.scoring import ANSWER_ITEMS
+from ..models import AssessmentInvitation, TrustAssessment, hash_token
 
 PASSWORD = "trustapp-demo"
 CREDENTIALS = [
@@ -274,7 +275,7 @@ def _seed_ratings(engagement, story, manager, today, rng):
                     submitted_at=_at(today - dt.timedelta(days=days_ago + k)),
                     recommend=min(10, max(0, 2 * jitter[6] + rng.choice((-1, 0, 0)))),
                     comment="" if rng.random() < 0.7 else "Good collaboration, keep us informed.",
-                    **dict(zip(LIKERT_ITEMS, jitter, strict=True)),
+                    **dict(zip(ANSWER_ITEMS, jitter, strict=True)),
                 )
             )
     if story.self_answers:
@@ -284,7 +285,7 @@ def _seed_ratings(engagement, story, manager, today, rng):
                 side="provider",
                 rater_user=manager,
                 submitted_at=_at(today - dt.timedelta(days=30)),
-                **dict(zip(LIKERT_ITEMS, story.self_answers, strict=True)),
+                **dict(zip(ANSWER_ITEMS, story.self_answers, strict=True)),
             )
         )
     TrustAssessment.objects.bulk_create(ratings)

@@ -137,8 +137,9 @@ def trust_score(quotient):
     return min(100.0, max(0.0, scaled))
 
 
-def trust_quotient(credibility, reliability, intimacy, self_orientation):
-    """Maister's trust equation T = (C + R + I) / S on raw 1-5 answers."""
+def trust_quotient(answers):
+    """Maister's trust equation T = (C + R + I) / S on raw 1-5 answers (or their means)."""
+    credibility, reliability, intimacy, self_orientation = (answers[item] for item in TRUST_ITEMS)
     return (credibility + reliability + intimacy) / self_orientation
 
 
@@ -339,7 +340,7 @@ def evaluate(*, events=(), assessments, previous_level, policy, as_of, event_sum
         event_summary = summarise_events(events, as_of, policy)
     assessments = [a for a in assessments if in_window(a.submitted_on, as_of, policy.window_days)]
     means = answer_means(assessments, as_of, policy)
-    quotient = _means_trust_quotient(means)
+    quotient = trust_quotient(means) if means else None
     dimensions = _dimensions(event_summary, means, quotient, policy)
     scores = {name: result.score for name, result in dimensions.items()}
     rater_count = len({a.rater for a in assessments if a.rater is not None})
@@ -361,12 +362,6 @@ def evaluate(*, events=(), assessments, previous_level, policy, as_of, event_sum
         explanation={},
     )
     return replace(evaluation, explanation=explain(evaluation, policy))
-
-
-def _means_trust_quotient(means):
-    if means is None:
-        return None
-    return trust_quotient(*(means[item] for item in TRUST_ITEMS))
 
 
 def _dimensions(summary, means, quotient, policy):
@@ -448,7 +443,7 @@ def _submission_order(assessment):
 
 
 def _rater_row(assessment):
-    quotient = trust_quotient(*(getattr(assessment, item) for item in TRUST_ITEMS))
+    quotient = trust_quotient(assessment._asdict())
     return {
         "rater": assessment.rater,
         "submitted_on": assessment.submitted_on,

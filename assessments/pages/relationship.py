@@ -59,7 +59,7 @@ def _view(means):
     """Each dimension on 0-100 as one side's answers put it, and that side's TQ."""
     if means is None:
         return None, None
-    quotient = scoring.trust_quotient(*(means[item] for item in scoring.TRUST_ITEMS))
+    quotient = scoring.trust_quotient(means)
     return {**scoring.client_ratings(means), scoring.TRUST: scoring.trust_score(quotient)}, quotient
 
 

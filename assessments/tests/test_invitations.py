@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import LIKERT_ITEMS, AssessmentInvitation, TrustAssessment, hash_token
+from assessments.engine.scoring import ANSWER_ITEMS
+from assessments.models import AssessmentInvitation, TrustAssessment, hash_token
 from assessments.tests.factories import AssessmentFactory
 from partners.tests.factories import ContactFactory
 
@@ -118,7 +119,7 @@ def test_submit_refuses_used_invitation_in_service(engagement_a, po, am):
 
 
 def test_submit_validates_answer_ranges(engagement_a, po):
-    answers = dict.fromkeys(LIKERT_ITEMS[:-1], 3)
+    answers = dict.fromkeys(ANSWER_ITEMS[:-1], 3)
     with pytest.raises(ValidationError) as error:
         services.assessment_submit(
             engagement=engagement_a,

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments import services
-from assessments.models import LIKERT_ITEMS, LevelChange, MaturitySnapshot
+from assessments.engine.scoring import ANSWER_ITEMS
+from assessments.models import LevelChange, MaturitySnapshot
 from assessments.tests.factories import AssessmentFactory, local_noon
 from partners.choices import Level
 from partners.models import Engagement
@@ -27,7 +28,6 @@ WORKED_EVENTS = [
     ("strategy_invitation", "normal", dt.date(2026, 6, 25)),
     ("milestone_delivered", "normal", dt.date(2025, 5, 1)),
 ]
-ANSWER_ITEMS = LIKERT_ITEMS  # (C, R, I, S, technical, domain, advice), DESIGN.md's order
 
 
 @pytest.fixture(autouse=True)
