@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from .access import ACCOUNT_MANAGERS, CLIENT_PRODUCT_OWNERS
 from .choices import Dimension, EventKind
-from .models import Contact, Engagement, EngagementEvent, Partner
+from .models import Contact, Engagement, EngagementEvent, Partner, display_name
 
 
 class DateInput(forms.DateInput):
@@ -54,12 +54,12 @@ def provider_users():
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 class EngagementForm(forms.ModelForm):

@@ -19,6 +19,11 @@ __all__ = [
 ]
 
 
+def display_name(user):
+    """How the pages name a person: their full name, else their username."""
+    return user.get_full_name() or user.username
+
+
 class Partner(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)

@@ -13,7 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from partners import access
-from partners.models import Engagement, Level, Partner
+from partners.forms import UserChoiceField
+from partners.models import Engagement, Level, Partner, display_name
 
 from .. import selectors
 from . import attention, charts, insights
@@ -29,15 +30,10 @@ SORTS = {
 }
 
 
-class ManagerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
 class PortfolioFilterForm(forms.Form):
     """Dashboard filters; every field is optional and they combine (AND)."""
 
-    manager = ManagerChoiceField(
+    manager = UserChoiceField(
         label="Account manager",
         queryset=get_user_model().objects.none(),
         required=False,
@@ -194,7 +190,7 @@ def _csv_row(e):
         _safe_cell(e.name),
         _safe_cell(e.partner.name),
         _safe_cell(e.partner.industry),
-        _safe_cell(e.account_manager.get_full_name() or e.account_manager.username),
+        _safe_cell(display_name(e.account_manager)),
         e.status,
         Level(e.level).label,
         "" if e.score is None else f"{e.score:.1f}",
