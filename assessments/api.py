@@ -51,14 +51,12 @@ def engagements_with_scores(user):
 
 
 class EngagementAccess(permissions.BasePermission):
-    """Everyone reads what `access` shows them; register editors create; provider staff
-    change (the object check then asks whether they may change this engagement)."""
+    """Everyone reads what `access` shows them; provider staff create and change (the object
+    check then asks whether they may change this engagement)."""
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return request.user.is_authenticated
-        if view.action == "create":
-            return access.can_edit_register(request.user)
         return access.is_provider_staff(request.user)
 
 

@@ -37,7 +37,8 @@ def is_account_manager(user):
 
 
 def is_provider_staff(user):
-    """Provider side: may read the whole portfolio."""
+    """Provider side: may read the whole portfolio and create and edit partners, contacts and
+    engagements."""
     if not user.is_authenticated or is_client(user):
         return False
     return user.is_staff or is_leadership(user) or is_account_manager(user)
@@ -52,13 +53,6 @@ def client_partner_id(user):
     if not is_client(user):
         return None
     return Contact.objects.filter(user=user).values_list("partner_id", flat=True).first()
-
-
-def can_edit_register(user):
-    """Create and edit partners, contacts and engagements."""
-    return is_provider_staff(user) and (
-        is_leadership(user) or is_account_manager(user) or user.is_staff
-    )
 
 
 def visible_partners(user):
@@ -90,6 +84,11 @@ def changeable_engagements(user):
         return Engagement.objects.all()
     if not is_account_manager(user):
         return Engagement.objects.none()
+    return managed_engagements(user)
+
+
+def managed_engagements(user):
+    """Engagements the user manages or is on the team of, whatever their role."""
     on_team = Engagement.team.through.objects.filter(user=user).values("engagement_id")
     return Engagement.objects.filter(Q(account_manager=user) | Q(pk__in=on_team))
 

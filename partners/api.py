@@ -41,13 +41,6 @@ class IsProviderStaff(permissions.BasePermission):
         return access.is_provider_staff(request.user)
 
 
-class EditsRegisterToWrite(permissions.BasePermission):
-    """Reading is for everyone the view admits; creating and editing for register editors."""
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or access.can_edit_register(request.user)
-
-
 class ChangesEngagementToWrite(permissions.BasePermission):
     """Writes to an engagement, or to what belongs to one, need the right to change it.
 
@@ -90,7 +83,7 @@ class PartnerViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = PartnerSerializer
-    permission_classes = [IsProviderStaff, EditsRegisterToWrite]
+    permission_classes = [IsProviderStaff]
     filterset_class = PartnerFilter
 
     def get_queryset(self):
@@ -119,7 +112,7 @@ class ContactViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [IsProviderStaff, EditsRegisterToWrite]
+    permission_classes = [IsProviderStaff]
     filterset_fields = ["partner", "is_product_owner"]
 
     def get_queryset(self):

@@ -22,8 +22,4 @@ def roles(request):
         def client(self):
             return access.is_client(user)
 
-        @property
-        def can_edit_register(self):
-            return access.can_edit_register(user)
-
     return {"roles": Roles()}

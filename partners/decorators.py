@@ -23,4 +23,3 @@ def role_required(test):
 
 
 provider_required = role_required(access.is_provider_staff)
-register_editor_required = role_required(access.can_edit_register)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from . import access, selectors, services
-from .decorators import provider_required, register_editor_required
+from .decorators import provider_required
 from .forms import ContactForm, EngagementForm, EventForm, PartnerForm
 
 PAGE_SIZE = 25
@@ -47,7 +47,7 @@ def partner_detail(request, slug):
     return render(request, "partners/partner_detail.html", context)
 
 
-@register_editor_required
+@provider_required
 def partner_create(request):
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and (partner := _save(form, services.partner_create)):
@@ -56,7 +56,7 @@ def partner_create(request):
     return render(request, "partners/partner_form.html", {"form": form})
 
 
-@register_editor_required
+@provider_required
 def partner_edit(request, slug):
     partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
     form = PartnerForm(request.POST or None, instance=partner)
@@ -67,7 +67,7 @@ def partner_edit(request, slug):
     return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
 
 
-@register_editor_required
+@provider_required
 def contact_create(request, slug):
     partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
     form = ContactForm(request.POST or None, instance=None)
@@ -80,7 +80,7 @@ def contact_create(request, slug):
     return render(request, "partners/contact_form.html", {"form": form, "partner": partner})
 
 
-@register_editor_required
+@provider_required
 def contact_edit(request, slug, pk):
     partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
     contact = get_object_or_404(partner.contacts, pk=pk)
@@ -93,7 +93,7 @@ def contact_edit(request, slug, pk):
     return render(request, "partners/contact_form.html", context)
 
 
-@register_editor_required
+@provider_required
 def engagement_create(request, slug):
     partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
     form = EngagementForm(request.POST or None, initial={"account_manager": request.user})

@@ -55,12 +55,6 @@ def with_activity(engagements, *, now=None):
     )
 
 
-def managed_by(user):
-    """Engagements the user manages or is on the team of."""
-    on_team = Engagement.team.through.objects.filter(user=user).values("engagement_id")
-    return Engagement.objects.filter(Q(account_manager=user) | Q(pk__in=on_team))
-
-
 def score_series(*, engagement_ids, since):
     """{engagement id: [score, ...]} oldest first, from daily snapshots since ``since``."""
     series = defaultdict(list)

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.paginator import Paginator
 from django.utils import timezone
 
+from partners import access
 from partners.choices import Impact
 from partners.forms import event_kind_choices
 from partners.models import Engagement
@@ -49,7 +50,7 @@ def my_engagements_context(*, user, params):
     # One pass over the user's engagements orders them and counts what needs attention;
     # only the rows of the requested page are then loaded in full.
     facts = attention.fact_rows(
-        insights.managed_by(user), today=today, fields=("partner__name", "name")
+        access.managed_engagements(user), today=today, fields=("partner__name", "name")
     )
     ordered = [row.pk for row in sorted(facts, key=worklist_order)]
     page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
