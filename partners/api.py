@@ -240,7 +240,9 @@ class EventViewSet(viewsets.ModelViewSet):
     def import_csv(self, request):
         form = EventImportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        scope = self._import_scope(form.validated_data.get("engagement"))
+        scope = form.validated_data.get("engagement")
+        if scope is not None:
+            scope = access.get_changeable_engagement(request.user, scope)
         try:
             rows = imports.csv_read(form.validated_data["file"])
         except CsvRefused as refused:
@@ -252,16 +254,6 @@ class EventViewSet(viewsets.ModelViewSet):
         saved = not form.validated_data["dry_run"]
         answer = status.HTTP_201_CREATED if saved else status.HTTP_200_OK
         return Response(ImportResultSerializer(outcome).data, status=answer)
-
-    def _import_scope(self, engagement_id):
-        if engagement_id is None:
-            return None
-        engagement = access.visible_engagements(self.request.user).filter(pk=engagement_id).first()
-        if engagement is None:
-            unknown = f"There is no engagement with id {engagement_id}."
-            raise ValidationError({"engagement": [unknown]})
-        self.check_object_permissions(self.request, engagement)
-        return engagement
 
 
 def _row_errors(errors):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from . import imports
 from .access import ACCOUNT_MANAGERS, CLIENT_PRODUCT_OWNERS
 from .choices import Dimension, EventKind
 from .models import Contact, Engagement, EngagementEvent, Partner, display_name
@@ -113,3 +114,17 @@ class EventForm(forms.ModelForm):
 
     def clean_kind(self):
         return EventKind(self.cleaned_data["kind"])
+
+
+class EventImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="The first row names the columns: engagement, kind, occurred_on, title, "
+        "impact, notes. Saved as CSV (UTF-8), separated by commas or semicolons.",
+    )
+
+    def clean_file(self):
+        try:
+            return imports.csv_read(self.cleaned_data["file"])
+        except imports.CsvRefused as refused:
+            raise forms.ValidationError(str(refused)) from None

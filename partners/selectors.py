@@ -17,3 +17,13 @@ def partner_list(*, user, query=""):
 
 def partner_engagements(*, partner):
     return partner.engagements.select_related("account_manager").order_by("status", "name")
+
+
+def first_changeable_engagement(*, user):
+    """The first engagement the user may change, by partner and name; None if there is none."""
+    return (
+        access.changeable_engagements(user)
+        .select_related("partner")
+        .order_by("partner__name", "name")
+        .first()
+    )

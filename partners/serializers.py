@@ -118,7 +118,8 @@ class EventImportSerializer(serializers.Serializer):
     )
     engagement = serializers.IntegerField(
         required=False,
-        help_text="Import into this engagement only; the engagement column may then be empty.",
+        help_text="Import into this engagement only; the engagement column may then be empty. "
+        "404 when the user cannot see it, 403 when they may not change it.",
     )
     dry_run = serializers.BooleanField(
         default=False, help_text="Check every row and report, but save nothing."

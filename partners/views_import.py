@@ -7,33 +7,19 @@ checks them again, since engagements may have changed in between.
 
 import uuid
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import access, imports
+from . import access, imports, selectors
 from .decorators import provider_required
+from .forms import EventImportForm
 
 SESSION_KEY = "events_import"
 PREVIEW_ROWS = 10
 ERRORS_SHOWN = 200
-
-
-class EventImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text="The first row names the columns: engagement, kind, occurred_on, title, "
-        "impact, notes. Saved as CSV (UTF-8), separated by commas or semicolons.",
-    )
-
-    def clean_file(self):
-        try:
-            return imports.csv_read(self.cleaned_data["file"])
-        except imports.CsvRefused as refused:
-            raise forms.ValidationError(str(refused)) from None
 
 
 def _scope(request, pk):
@@ -100,13 +86,7 @@ def events_import_confirm(request, pk=None):
 @provider_required
 def events_import_template(request, pk=None):
     engagement = _scope(request, pk)
-    example = (
-        engagement
-        or access.changeable_engagements(request.user)
-        .select_related("partner")
-        .order_by("partner__name", "name")
-        .first()
-    )
+    example = engagement or selectors.first_changeable_engagement(user=request.user)
     response = HttpResponse(
         imports.template_csv(example_engagement=example), content_type="text/csv; charset=utf-8"
     )

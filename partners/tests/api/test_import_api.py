@@ -82,3 +82,13 @@ def test_scoping_to_an_engagement_one_may_not_change_is_403(api, other_am, engag
 
     assert response.status_code == 403
     assert not EngagementEvent.objects.exists()
+    assert response.json() == {"detail": "You may not change this engagement."}
+
+
+def test_scoping_to_an_engagement_one_cannot_see_is_404(api, am, engagement_a):
+    body = {"file": upload(GOOD.format(a=engagement_a.pk)), "engagement": 987654}
+
+    response = api(am).post(URL, body, format="multipart")
+
+    assert response.status_code == 404
+    assert not EngagementEvent.objects.exists()
