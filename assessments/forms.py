@@ -1,8 +1,9 @@
 from django import forms
 
+from partners.choices import Dimension
 from partners.models import Contact
 
-from .engine.scoring import ANSWER_ITEMS
+from .engine.scoring import ANSWER_ITEMS, EVIDENCE_DIMENSIONS
 from .models import RECOMMEND_QUESTION, STATEMENTS
 
 LIKERT_CHOICES = [
@@ -72,3 +73,23 @@ class InvitationForm(forms.Form):
             f"{c.name} — {c.title or 'no title'} ({c.email})"
             + (" · product owner" if c.is_product_owner else "")
         )
+
+
+# What the progress page's timeline can show besides one dimension's events.
+RATINGS, LEVELS = "ratings", "levels"
+
+
+class TimelineFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "Everything"),
+            *[(name, f"{Dimension(name).label} events") for name in EVIDENCE_DIMENSIONS],
+            (RATINGS, "Ratings"),
+            (LEVELS, "Level changes"),
+        ],
+    )
+
+    def choice(self):
+        return self.cleaned_data.get("show", "") if self.is_valid() else ""

@@ -7,36 +7,19 @@ has already loaded. Only the events on the requested page are then loaded in ful
 
 from dataclasses import dataclass
 
-from django import forms
 from django.core.paginator import Paginator
 from django.utils import timezone
 
-from partners.choices import Dimension, EventKind
+from partners.choices import EventKind
 from partners.models import EngagementEvent
 
 from ..engine.scoring import EVIDENCE_DIMENSIONS
+from ..forms import LEVELS, RATINGS, TimelineFilterForm
 
 PAGE_SIZE = 20
-RATINGS, LEVELS = "ratings", "levels"
 # Within a day, the latest recorded first; at the same moment, the level change before the
 # rating or event behind it.
 TYPE_ORDER = {"level": 0, "rating": 1, "event": 2}
-
-
-class TimelineFilterForm(forms.Form):
-    show = forms.ChoiceField(
-        label="Show",
-        required=False,
-        choices=[
-            ("", "Everything"),
-            *[(name, f"{Dimension(name).label} events") for name in EVIDENCE_DIMENSIONS],
-            (RATINGS, "Ratings"),
-            (LEVELS, "Level changes"),
-        ],
-    )
-
-    def choice(self):
-        return self.cleaned_data.get("show", "") if self.is_valid() else ""
 
 
 @dataclass
