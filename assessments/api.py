@@ -6,19 +6,19 @@ ratings, and rate an engagement of their partner; every other write is 403 for t
 """
 
 import django_filters
-from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 
 from partners import access
 from partners import services as partner_services
 from partners.api import ChangesEngagementToWrite, IsProviderStaff
-from partners.models import Contact, Engagement
+from partners.models import Engagement
 
 from . import access as assessment_access
-from . import services
+from . import selectors, services
 from .engine.scoring import ANSWER_ITEMS
 from .models import AssessmentInvitation, LevelChange, MaturitySnapshot
 from .models import TrustAssessment as Assessment
@@ -31,23 +31,6 @@ from .serializers import (
     LevelChangeSerializer,
     SnapshotSerializer,
 )
-
-
-def engagements_with_scores(user):
-    """Visible engagements with the latest snapshot's confidence and the dirty flag, so that
-    a page of engagements costs the same few queries however long it is."""
-    latest = MaturitySnapshot.objects.filter(engagement=OuterRef("pk")).order_by("-as_of")
-    dirty = Q(evidence_version__gt=F("scored_version"))
-    return (
-        access.visible_engagements(user)
-        .select_related("partner")
-        .prefetch_related("team")
-        .annotate(
-            confidence=Subquery(latest.values("confidence")[:1]),
-            is_dirty=ExpressionWrapper(dirty, output_field=BooleanField()),
-        )
-        .order_by("partner__name", "name")
-    )
 
 
 class EngagementAccess(permissions.BasePermission):
@@ -107,7 +90,7 @@ class EngagementViewSet(
     filterset_class = EngagementFilter
 
     def get_queryset(self):
-        return engagements_with_scores(self.request.user)
+        return selectors.engagements_with_scores(self.request.user)
 
     def get_serializer_class(self):
         return EngagementCreateSerializer if self.action == "create" else EngagementSerializer
@@ -211,22 +194,13 @@ class AssessmentViewSet(
         return visible.order_by("-submitted_at", "-pk")
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        engagement, user = data.pop("engagement"), self.request.user
-        if access.is_client(user):
-            side, contact = Assessment.Side.CLIENT, Contact.objects.filter(user=user).first()
-        elif access.can_change_engagement(user, engagement):
-            side, contact = Assessment.Side.PROVIDER, None
-        else:
-            raise PermissionDenied("You may only self-assess engagements you may change.")
-        answers = {item: data.pop(item) for item in ANSWER_ITEMS}
-        serializer.instance = services.assessment_submit(
-            engagement=engagement,
-            side=side,
+        details = dict(serializer.validated_data)
+        answers = {item: details.pop(item) for item in ANSWER_ITEMS}
+        serializer.instance = services.rating_submit(
+            engagement=details.pop("engagement"),
+            user=self.request.user,
             answers=answers,
-            rater_contact=contact,
-            rater_user=user,
-            **data,
+            **details,
         )
 
 

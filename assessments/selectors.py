@@ -4,9 +4,10 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from partners import access
 from partners.choices import EVENT_CATALOGUE, IMPACT_FACTORS
 from partners.models import Contact, Engagement, EngagementEvent
 
@@ -19,10 +20,66 @@ from .engine.scoring import (
 )
 from .models import (
     AssessmentInvitation,
+    LevelChange,
     MaturitySnapshot,
     ScoringPolicy,
     TrustAssessment,
+    hash_token,
 )
+
+
+def invitation_for_token(raw_token):
+    """The invitation a raw token opens, or None for a forged token."""
+    return (
+        AssessmentInvitation.objects.select_related("engagement__partner", "contact")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
+    )
+
+
+def open_invitations(*, engagement):
+    """The engagement's invitations not answered yet, newest first."""
+    return (
+        AssessmentInvitation.objects.filter(engagement=engagement, used_at__isnull=True)
+        .select_related("contact")
+        .order_by("-created_at")
+    )
+
+
+def level_change_for_notification(pk):
+    """The level change with what its email names, or None when it is gone."""
+    return (
+        LevelChange.objects.select_related("engagement__partner", "engagement__account_manager")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def rateable_engagements(user):
+    """The engagements a client product owner may rate: their partner's, unless closed."""
+    return (
+        access.visible_engagements(user)
+        .exclude(status=Engagement.Status.CLOSED)
+        .select_related("partner", "account_manager")
+        .order_by("name")
+    )
+
+
+def engagements_with_scores(user):
+    """Visible engagements with the latest snapshot's confidence and the dirty flag, so that
+    a page of engagements costs the same few queries however long it is."""
+    latest = MaturitySnapshot.objects.filter(engagement=OuterRef("pk")).order_by("-as_of")
+    dirty = Q(evidence_version__gt=F("scored_version"))
+    return (
+        access.visible_engagements(user)
+        .select_related("partner")
+        .prefetch_related("team")
+        .annotate(
+            confidence=Subquery(latest.values("confidence")[:1]),
+            is_dirty=ExpressionWrapper(dirty, output_field=BooleanField()),
+        )
+        .order_by("partner__name", "name")
+    )
 
 
 def active_policy():

@@ -6,7 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.dispatch import Signal
@@ -14,8 +14,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from partners import access
 from partners.access import LEADERSHIP
-from partners.models import Engagement
+from partners.models import Contact, Engagement
 from partners.services import evidence_bump
 
 from . import selectors
@@ -174,6 +175,33 @@ def assessment_submit(
     return assessment
 
 
+def rating_submit(*, engagement, user, answers, invitation=None, **details) -> TrustAssessment:
+    """Save a rating from whoever gives it, deciding its side and rater.
+
+    Through a rating link: a client rating by the invited contact. From a client product
+    owner: a client rating as their own contact. From provider staff who may change the
+    engagement: a self-assessment (side provider). Anyone else is refused. `details`
+    (recommend, comment) go to `assessment_submit` as they are.
+    """
+    if invitation is not None:  # whoever holds the link rates as the invited contact
+        side, contact, user = TrustAssessment.Side.CLIENT, None, None
+    elif access.is_client(user):
+        side, contact = TrustAssessment.Side.CLIENT, Contact.objects.filter(user=user).first()
+    elif access.can_change_engagement(user, engagement):
+        side, contact = TrustAssessment.Side.PROVIDER, None
+    else:
+        raise PermissionDenied("You may only self-assess engagements you may change.")
+    return assessment_submit(
+        engagement=engagement,
+        side=side,
+        answers=answers,
+        rater_contact=contact,
+        rater_user=user,
+        invitation=invitation,
+        **details,
+    )
+
+
 def _rating_email(*, invitation, raw_token, reminder):
     link = settings.SITE_URL + reverse("assessments:rate", args=[raw_token])
     context = {"invitation": invitation, "link": link, "reminder": reminder}
@@ -223,15 +251,6 @@ def invitation_renew_token(*, invitation):
     invitation.save(update_fields=["token_hash", "reminded_at"])
     _send_invitation(invitation=invitation, raw_token=raw_token, reminder=True)
     return raw_token
-
-
-def invitation_for_token(raw_token):
-    """The invitation a raw token opens, or None for a forged token."""
-    return (
-        AssessmentInvitation.objects.select_related("engagement__partner", "contact")
-        .filter(token_hash=hash_token(raw_token))
-        .first()
-    )
 
 
 def invitations_send_due(*, now=None):
@@ -289,14 +308,6 @@ def level_change_notify(*, level_change):
     body = render_to_string("assessments/email/level_change.txt", context)
     send_mail(subject, body, None, sorted(recipients))
     return len(recipients)
-
-
-def level_change_for_notification(pk):
-    return (
-        LevelChange.objects.select_related("engagement__partner", "engagement__account_manager")
-        .filter(pk=pk)
-        .first()
-    )
 
 
 @transaction.atomic

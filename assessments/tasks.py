@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from partners.models import Engagement
 
-from . import services
+from . import selectors, services
 
 RECOMPUTE_LIMITS = {"soft_time_limit": 60, "time_limit": 90}
 
@@ -47,7 +47,7 @@ def send_due_invitations():
     max_retries=5,
 )
 def notify_level_change(level_change_id):
-    level_change = services.level_change_for_notification(level_change_id)
+    level_change = selectors.level_change_for_notification(level_change_id)
     if level_change is None:
         return 0
     return services.level_change_notify(level_change=level_change)

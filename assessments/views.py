@@ -12,9 +12,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from partners import access
 from partners.decorators import provider_required, role_required
 
-from . import services
+from . import selectors, services
 from .forms import AssessmentForm, InvitationForm
-from .models import AssessmentInvitation, TrustAssessment
 from .pages import portfolio
 from .pages.progress import progress_context
 from .pages.worklist import my_engagements_context
@@ -66,16 +65,18 @@ def engagement_detail(request, pk):
     return render(request, "assessments/engagement_detail.html", context)
 
 
-def _submit_rating(request, form, **kwargs):
+def _submit_rating(request, form, engagement, invitation=None):
     """Validate and save a rating; errors land on the form. Returns the assessment or None."""
     if not form.is_valid():
         return None
     try:
-        return services.assessment_submit(
+        return services.rating_submit(
+            engagement=engagement,
+            user=request.user,
             answers=form.answers(),
             recommend=form.cleaned_data["recommend"],
             comment=form.cleaned_data["comment"],
-            **kwargs,
+            invitation=invitation,
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -86,7 +87,7 @@ def _submit_rating(request, form, **kwargs):
 @require_http_methods(["GET", "POST"])
 def rate(request, token):
     """The emailed rating form: no sign-in, single use, expires."""
-    invitation = services.invitation_for_token(token)
+    invitation = selectors.invitation_for_token(token)
     refusal = _refusal(invitation)
     if refusal:
         return render(
@@ -97,11 +98,7 @@ def rate(request, token):
         )
     form = AssessmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and _submit_rating(
-        request,
-        form,
-        engagement=invitation.engagement,
-        side=TrustAssessment.Side.CLIENT,
-        invitation=invitation,
+        request, form, invitation.engagement, invitation=invitation
     ):
         return redirect("assessments:rate_thanks")
     context = {"form": form, "engagement": invitation.engagement, "rater": invitation.contact}
@@ -126,33 +123,18 @@ def rate_thanks(request):
 @require_safe
 @role_required(access.is_client)
 def rate_list(request):
-    engagements = (
-        access.visible_engagements(request.user)
-        .exclude(status="closed")
-        .select_related("partner", "account_manager")
-        .order_by("name")
-    )
+    engagements = selectors.rateable_engagements(request.user)
     return render(request, "assessments/rate_list.html", {"engagements": engagements})
 
 
 @role_required(access.is_client)
 def rate_engagement(request, pk):
-    engagement = get_object_or_404(
-        access.visible_engagements(request.user).exclude(status="closed"), pk=pk
-    )
-    contact = request.user.contact
+    engagement = get_object_or_404(selectors.rateable_engagements(request.user), pk=pk)
     form = AssessmentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and _submit_rating(
-        request,
-        form,
-        engagement=engagement,
-        side=TrustAssessment.Side.CLIENT,
-        rater_contact=contact,
-        rater_user=request.user,
-    ):
+    if request.method == "POST" and _submit_rating(request, form, engagement):
         messages.success(request, f"Thank you. Your rating of {engagement.name} was saved.")
         return redirect("assessments:rate_list")
-    context = {"form": form, "engagement": engagement, "rater": contact}
+    context = {"form": form, "engagement": engagement, "rater": request.user.contact}
     return render(request, "assessments/rate_form.html", context)
 
 
@@ -172,11 +154,7 @@ def invitation_create(request, pk):
             names = ", ".join(c.name for c in form.cleaned_data["contacts"])
             messages.success(request, f"Rating link sent to {names}.")
             return redirect(engagement)
-    open_invitations = (
-        AssessmentInvitation.objects.filter(engagement=engagement, used_at__isnull=True)
-        .select_related("contact")
-        .order_by("-created_at")
-    )
+    open_invitations = selectors.open_invitations(engagement=engagement)
     context = {"form": form, "engagement": engagement, "open_invitations": open_invitations}
     return render(request, "assessments/invitation_form.html", context)
 
@@ -185,13 +163,7 @@ def invitation_create(request, pk):
 def self_assessment(request, pk):
     engagement = access.get_changeable_engagement(request.user, pk)
     form = AssessmentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and _submit_rating(
-        request,
-        form,
-        engagement=engagement,
-        side=TrustAssessment.Side.PROVIDER,
-        rater_user=request.user,
-    ):
+    if request.method == "POST" and _submit_rating(request, form, engagement):
         messages.success(request, "Self-assessment saved. Compare it with the client's view below.")
         return redirect(engagement)
     context = {"form": form, "engagement": engagement, "self_assessment": True}

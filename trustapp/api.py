@@ -7,11 +7,12 @@ responses each operation can give to the OpenAPI description.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -77,7 +78,10 @@ class ErrorsSchema(AutoSchema):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, with Django ValidationErrors from services answered as 400s."""
+    """DRF's handler, with Django ValidationErrors from services answered as 400s and the
+    message of a Django PermissionDenied (from `access` or a service) kept in its 403."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(service_error_detail(exc))
+    elif isinstance(exc, DjangoPermissionDenied) and exc.args:
+        exc = PermissionDenied(exc.args[0])
     return drf_exception_handler(exc, context)

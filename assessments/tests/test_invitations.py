@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services
+from assessments import selectors, services
 from assessments.engine.scoring import ANSWER_ITEMS
 from assessments.models import AssessmentInvitation, TrustAssessment, hash_token
 from assessments.tests.factories import AssessmentFactory
@@ -175,8 +175,8 @@ def test_reminder_after_seven_days_once_with_a_new_link(engagement_a, po, am):
     assert reminder.subject.startswith("Reminder: ")
     new = token_from_mail(reminder)
     assert new != old
-    assert services.invitation_for_token(old) is None
-    assert services.invitation_for_token(new).pk == invitation.pk
+    assert selectors.invitation_for_token(old) is None
+    assert selectors.invitation_for_token(new).pk == invitation.pk
 
 
 def test_invitation_page_sends_to_chosen_contacts(client, am, engagement_a, po):
