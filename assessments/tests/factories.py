@@ -6,6 +6,17 @@ from django.utils import timezone
 from assessments.models import TrustAssessment
 from partners.tests.factories import ContactFactory, EngagementFactory
 
+# One client's answers to the questionnaire: (C, R, I, S, technical, domain, advice).
+LIKERT_ANSWERS = {
+    "credibility": 4,
+    "reliability": 4,
+    "intimacy": 3,
+    "self_orientation": 2,
+    "technical": 4,
+    "domain": 3,
+    "advice": 3,
+}
+
 
 def local_noon(day):
     return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())

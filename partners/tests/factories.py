@@ -6,6 +6,10 @@ from django.utils.text import slugify
 
 from partners.models import Contact, Engagement, EngagementEvent, Partner
 
+# The day the API tests and the root conftest's `world` run on, and who they run as.
+TODAY = dt.date(2026, 6, 30)
+PERSONAS = ("anonymous", "am", "other_am", "leader", "staff", "client_a", "client_b")
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -48,16 +48,6 @@ def test_anonymous_and_roleless_see_nothing(portfolio, django_user_model):
         assert not access.changeable_engagements(user).exists()
 
 
-def test_personas_use_the_real_role_names():
-    from partners.tests import personas
-
-    assert (personas.ACCOUNT_MANAGERS, personas.LEADERSHIP, personas.CLIENT_PRODUCT_OWNERS) == (
-        access.ACCOUNT_MANAGERS,
-        access.LEADERSHIP,
-        access.CLIENT_PRODUCT_OWNERS,
-    )
-
-
 def test_password_reset_sends_email(client, am):
     from django.core import mail
     from django.urls import reverse

@@ -8,11 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from partners.models import Engagement, EngagementEvent
-from partners.tests.api.personas import TODAY, fast_password_hashing, frozen_today
+from partners.tests.factories import TODAY
 from partners.views_import import SESSION_KEY
 
-pytestmark = pytest.mark.django_db
-__all__ = ["fast_password_hashing", "frozen_today"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 URL = "/events/import/"
 HEADER = "engagement,kind,occurred_on,title,impact,notes\n"

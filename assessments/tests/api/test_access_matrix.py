@@ -7,8 +7,9 @@ and their own ratings, and may write nothing but a rating of their own partner's
 import pytest
 
 from assessments.models import AssessmentInvitation, TrustAssessment
+from assessments.tests.factories import LIKERT_ANSWERS
 from partners.models import Engagement
-from partners.tests.api.personas import LIKERT_ANSWERS, PERSONAS
+from partners.tests.factories import PERSONAS
 
 pytestmark = pytest.mark.django_db
 

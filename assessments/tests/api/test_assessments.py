@@ -3,9 +3,9 @@
 import pytest
 
 from assessments.models import TrustAssessment
-from assessments.tests.factories import AssessmentFactory
+from assessments.tests.factories import LIKERT_ANSWERS, AssessmentFactory
 from partners.models import Engagement
-from partners.tests.api.personas import LIKERT_ANSWERS, TODAY
+from partners.tests.factories import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import pytest
 from assessments import services
 from assessments.models import MaturitySnapshot
 from partners.models import Engagement
-from partners.tests.api.personas import TODAY
-from partners.tests.factories import EngagementFactory, EventFactory
+from partners.tests.factories import TODAY, EngagementFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,6 @@ from partners.tests.factories import ContactFactory
 from .factories import grow_relationship
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The personas' passwords are hashed when they are created; PBKDF2 would cost seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def raters(partner_a):
     return [

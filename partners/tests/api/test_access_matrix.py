@@ -7,7 +7,7 @@ staff) change it; client product owners get 403 on the provider's register.
 import pytest
 
 from partners.models import Contact, EngagementEvent, Partner
-from partners.tests.api.personas import PERSONAS, TODAY
+from partners.tests.factories import PERSONAS, TODAY
 
 pytestmark = pytest.mark.django_db
 

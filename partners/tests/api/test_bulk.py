@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from partners.models import Engagement, EngagementEvent
-from partners.tests.api.personas import TODAY
+from partners.tests.factories import TODAY
 
 pytestmark = pytest.mark.django_db
 

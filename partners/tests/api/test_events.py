@@ -6,8 +6,7 @@ import pytest
 
 from assessments.models import MaturitySnapshot
 from partners.models import Engagement, EngagementEvent
-from partners.tests.api.personas import TODAY
-from partners.tests.factories import EventFactory
+from partners.tests.factories import TODAY, EventFactory
 
 pytestmark = pytest.mark.django_db
 

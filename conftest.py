@@ -1,6 +1,9 @@
-"""Fixtures for the API tests of both apps: token clients and a small two-partner world.
+"""The personas and the API client of every app's tests, in one place.
 
-Imported by each API test package's conftest.py (pytest finds fixtures there).
+Two partners (A and B) each have a client product owner with a login; `am` manages the
+engagement with A, `other_am` the one with B; `leader` is leadership and `staff` Django staff.
+`world` gives both engagements an event, a client rating, a score, an open invitation and a
+level change; test modules that need less define their own `world`.
 """
 
 import datetime as dt
@@ -8,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -15,34 +19,101 @@ from rest_framework.test import APIClient
 from assessments import services as assessment_services
 from assessments.models import LevelChange
 from assessments.tests.factories import AssessmentFactory, local_noon
-from partners.tests.factories import ContactFactory, EventFactory
-
-TODAY = dt.date(2026, 6, 30)
-PERSONAS = ("anonymous", "am", "other_am", "leader", "staff", "client_a", "client_b")
-LIKERT_ANSWERS = {
-    "credibility": 4,
-    "reliability": 4,
-    "intimacy": 3,
-    "self_orientation": 2,
-    "technical": 4,
-    "domain": 3,
-    "advice": 3,
-}
+from partners.access import ACCOUNT_MANAGERS, CLIENT_PRODUCT_OWNERS, LEADERSHIP
+from partners.tests.factories import (
+    TODAY,
+    ContactFactory,
+    EngagementFactory,
+    EventFactory,
+    PartnerFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """Each persona's factory password would otherwise cost a full PBKDF2 run (~1 s)."""
+    """Personas are created in almost every test; real password hashing costs ~1 s each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
+def make_user(username, group=None, **kwargs):
+    user = UserFactory(username=username, **kwargs)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_client(username, partner, name):
+    user = make_user(username, CLIENT_PRODUCT_OWNERS)
+    ContactFactory(partner=partner, user=user, name=name, is_product_owner=True)
+    return user
+
+
+@pytest.fixture
+def am(db):
+    return make_user("am", ACCOUNT_MANAGERS, first_name="Anna", last_name="Manager")
+
+
+@pytest.fixture
+def other_am(db):
+    return make_user("other_am", ACCOUNT_MANAGERS, first_name="Otto", last_name="Other")
+
+
+@pytest.fixture
+def leader(db):
+    return make_user("leader", LEADERSHIP, first_name="Lea", last_name="Leader")
+
+
+@pytest.fixture
+def staff(db):
+    return make_user("staff", is_staff=True)
+
+
+@pytest.fixture
+def partner_a(db):
+    return PartnerFactory(name="Acme Logistics", industry="Logistics")
+
+
+@pytest.fixture
+def partner_b(db):
+    return PartnerFactory(name="Borealis Bank", industry="Banking")
+
+
+@pytest.fixture
+def engagement_a(partner_a, am):
+    return EngagementFactory(
+        partner=partner_a, name="Route planner", account_manager=am, started_on=dt.date(2025, 1, 1)
+    )
+
+
+@pytest.fixture
+def engagement_b(partner_b, other_am):
+    return EngagementFactory(
+        partner=partner_b,
+        name="Mobile banking",
+        account_manager=other_am,
+        started_on=dt.date(2025, 1, 1),
+    )
+
+
+@pytest.fixture
+def client_a(partner_a):
+    return make_client("client_a", partner_a, "Ada Client")
+
+
+@pytest.fixture
+def client_b(partner_b):
+    return make_client("client_b", partner_b, "Bo Client")
+
+
+@pytest.fixture
 def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 6, 30, 12, 0), tick=True):
+    """Noon on TODAY, the day the `world` fixture's evidence is dated from."""
+    with time_machine.travel(dt.datetime.combine(TODAY, dt.time(12)), tick=True):
         yield
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fresh_throttle_counts():
     """Throttles count requests in the cache; each test starts with none counted."""
     cache.clear()
@@ -66,7 +137,7 @@ def api():
 
 @pytest.fixture
 def as_persona(request, api):
-    """as_persona("client_a") -> (user or None, client with that user's token)."""
+    """as_persona("client_a") -> (user or None, API client with that user's token)."""
 
     def client_for(name):
         user = None if name == "anonymous" else request.getfixturevalue(name)
