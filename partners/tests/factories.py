@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
+from partners import services
 from partners.models import Contact, Engagement, EngagementEvent, Partner
 
 # The day the API tests and the root conftest's `world` run on, and who they run as.
@@ -58,3 +59,15 @@ class EventFactory(factory.django.DjangoModelFactory):
     kind = "milestone_delivered"
     occurred_on = dt.date(2025, 6, 1)
     title = factory.Sequence(lambda n: f"Event {n}")
+
+
+def log_event(engagement, user, **overrides):
+    """An event logged through the service, as a person would log it."""
+    data = {
+        "engagement": engagement,
+        "kind": "milestone_delivered",
+        "occurred_on": TODAY,
+        "title": "Release 2.4 shipped",
+        "logged_by": user,
+    }
+    return services.event_log(**{**data, **overrides})
