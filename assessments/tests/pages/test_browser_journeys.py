@@ -1,4 +1,5 @@
-"""One journey per role in a real Chromium, each saving its screenshots to docs/screenshots/.
+"""One journey per role in a real Chromium; with SCREENSHOTS=1 each saves its screenshots to
+docs/screenshots/ (never otherwise, so that `make test` leaves the tracked files alone).
 
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright's sync API; the Django server
 is pytest-django's live_server in a thread of this process, so the locmem mail outbox is
@@ -71,6 +72,8 @@ def page(browser):
 
 
 def screenshot(page, name, *, full_page=True, max_height=None):
+    if os.environ.get("SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     options = {"path": str(SCREENSHOTS / name), "full_page": full_page}
     if max_height:
