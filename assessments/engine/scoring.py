@@ -116,9 +116,54 @@ class Evaluation:
     explanation: dict
 
 
+# --- The rule: one engagement on one day --------------------------------------------------
+
+
+def evaluate(*, events=(), assessments, previous_level, policy, as_of, event_summary=None):
+    """Apply the scoring rule to one engagement's evidence on ``as_of``.
+
+    ``assessments`` are client-side only; events and assessments outside the window or dated
+    after ``as_of`` are ignored here. ``previous_level`` is the level of the latest earlier
+    snapshot (executor if none) and drives the hysteresis. An ``event_summary`` computed
+    elsewhere replaces ``events``.
+    """
+    if event_summary is None:
+        event_summary = summarise_events(events, as_of, policy)
+    assessments = [a for a in assessments if in_window(a.submitted_on, as_of, policy.window_days)]
+    means = answer_means(assessments, as_of, policy)
+    quotient = trust_quotient(means) if means else None
+    dimensions = _dimensions(event_summary, means, quotient, policy)
+    scores = {name: result.score for name, result in dimensions.items()}
+    rater_count = len({a.rater for a in assessments if a.rater is not None})
+    level, candidate, held = _decide_level(scores, rater_count, previous_level, policy)
+    evaluation = Evaluation(
+        as_of=as_of,
+        dimensions=dimensions,
+        trust_quotient=quotient,
+        trust_components={item: means[item] for item in TRUST_ITEMS} if means else None,
+        answer_means=dict(means) if means else None,
+        score=overall_score(scores, policy),
+        level=level,
+        candidate_level=candidate,
+        held_level=held,
+        rater_count=rater_count,
+        event_count=event_summary.count,
+        assessment_count=len(assessments),
+        confidence=confidence_for(len(assessments), rater_count),
+        explanation={},
+    )
+    return replace(evaluation, explanation=explain(evaluation, policy))
+
+
+# --- Step 1. Window -----------------------------------------------------------------------
+
+
 def in_window(day, as_of, window_days):
     """True when ``day`` is at most ``window_days - 1`` days before ``as_of`` and not after it."""
     return 0 <= (as_of - day).days < window_days
+
+
+# --- Step 2. Decay ------------------------------------------------------------------------
 
 
 def decay(day, as_of, half_life_days):
@@ -126,26 +171,30 @@ def decay(day, as_of, half_life_days):
     return 0.5 ** ((as_of - day).days / half_life_days)
 
 
-def likert_to_percent(answer):
-    """Map a 1-5 Likert answer onto 0-100."""
-    return 25 * (answer - 1)
+# --- Step 3. Event evidence ---------------------------------------------------------------
 
 
-def trust_score(quotient):
-    """Trust quotient on a log scale from 0 (TQ 0.6) through 50 (neutral) to 100 (TQ 15)."""
-    scaled = 100 * (math.log(quotient) - math.log(TQ_MIN)) / (math.log(TQ_MAX) - math.log(TQ_MIN))
-    return min(100.0, max(0.0, scaled))
+class EventSummary(NamedTuple):
+    """What the rule needs from an engagement's events: P_d, the top events, the count.
+
+    `summarise_events` computes it from loaded events; on PostgreSQL the recompute builds the
+    same summary with one aggregate query (`assessments.selectors.event_summaries`).
+    """
+
+    points: dict
+    top_events: dict
+    count: int
 
 
-def trust_quotient(answers):
-    """Maister's trust equation T = (C + R + I) / S on raw 1-5 answers (or their means)."""
-    credibility, reliability, intimacy, self_orientation = (answers[item] for item in TRUST_ITEMS)
-    return (credibility + reliability + intimacy) / self_orientation
-
-
-def saturated_evidence(points, saturation):
-    """Event evidence E_d on 0-100; net negative evidence floors at 0."""
-    return 100 * (1 - math.exp(-max(points, 0) / saturation))
+def summarise_events(events, as_of, policy):
+    """Summarise the events in the window of ``as_of``."""
+    events = [e for e in events if in_window(e.occurred_on, as_of, policy.window_days)]
+    contributions = _contributions_by_dimension(events, as_of, policy)
+    return EventSummary(
+        points={name: sum(p for _, p in pairs) for name, pairs in contributions.items()},
+        top_events={name: _top_events(pairs) for name, pairs in contributions.items()},
+        count=len(events),
+    )
 
 
 def _contributions_by_dimension(events, as_of, policy):
@@ -180,27 +229,12 @@ def _top_events(contributions, limit=3):
     )
 
 
-class EventSummary(NamedTuple):
-    """What the rule needs from an engagement's events: P_d, the top events, the count.
-
-    `summarise_events` computes it from loaded events; on PostgreSQL the recompute builds the
-    same summary with one aggregate query (`assessments.selectors.event_summaries`).
-    """
-
-    points: dict
-    top_events: dict
-    count: int
+def saturated_evidence(points, saturation):
+    """Event evidence E_d on 0-100; net negative evidence floors at 0."""
+    return 100 * (1 - math.exp(-max(points, 0) / saturation))
 
 
-def summarise_events(events, as_of, policy):
-    """Summarise the events in the window of ``as_of``."""
-    events = [e for e in events if in_window(e.occurred_on, as_of, policy.window_days)]
-    contributions = _contributions_by_dimension(events, as_of, policy)
-    return EventSummary(
-        points={name: sum(p for _, p in pairs) for name, pairs in contributions.items()},
-        top_events={name: _top_events(pairs) for name, pairs in contributions.items()},
-        count=len(events),
-    )
+# --- Step 4. Client ratings ---------------------------------------------------------------
 
 
 def answer_means(assessments, as_of, policy):
@@ -228,6 +262,41 @@ def client_ratings(means):
     }
 
 
+def likert_to_percent(answer):
+    """Map a 1-5 Likert answer onto 0-100."""
+    return 25 * (answer - 1)
+
+
+# --- Step 5. Trust ------------------------------------------------------------------------
+
+
+def trust_quotient(answers):
+    """Maister's trust equation T = (C + R + I) / S on raw 1-5 answers (or their means)."""
+    credibility, reliability, intimacy, self_orientation = (answers[item] for item in TRUST_ITEMS)
+    return (credibility + reliability + intimacy) / self_orientation
+
+
+def trust_score(quotient):
+    """Trust quotient on a log scale from 0 (TQ 0.6) through 50 (neutral) to 100 (TQ 15)."""
+    scaled = 100 * (math.log(quotient) - math.log(TQ_MIN)) / (math.log(TQ_MAX) - math.log(TQ_MIN))
+    return min(100.0, max(0.0, scaled))
+
+
+# --- Step 6. Dimension scores -------------------------------------------------------------
+
+
+def _dimensions(summary, means, quotient, policy):
+    ratings = client_ratings(means) if means else {}
+    dimensions = {
+        name: _evidence_dimension(
+            summary.points[name], summary.top_events[name], ratings.get(name), policy
+        )
+        for name in EVIDENCE_DIMENSIONS
+    }
+    dimensions[TRUST] = _trust_dimension(trust_score(quotient) if quotient is not None else None)
+    return dimensions
+
+
 def _evidence_dimension(points, top_events, rating, policy):
     events = saturated_evidence(points, policy.event_saturation)
     rating_part = policy.rating_weight * rating if rating is not None else 0.0
@@ -253,6 +322,19 @@ def _trust_dimension(score):
         event_part=0.0,
         top_events=(),
     )
+
+
+# --- Step 7. Overall score ----------------------------------------------------------------
+
+
+def overall_score(dimension_scores, policy):
+    """Σ weight_d × D_d over the five dimensions; a missing dimension counts 0."""
+    return sum(
+        policy.dimension_weight(name) * (score or 0.0) for name, score in dimension_scores.items()
+    )
+
+
+# --- Steps 8 and 9. Gates and hysteresis --------------------------------------------------
 
 
 def rung_conditions(level, dimension_scores, rater_count, threshold, trust_threshold, min_raters):
@@ -290,18 +372,6 @@ def gates_passed(dimension_scores, rater_count, threshold, trust_threshold, min_
     return int(passed)
 
 
-def next_rung_conditions(
-    level, dimension_scores, rater_count, threshold, trust_threshold, min_raters
-):
-    """Unmet conditions of the rung above ``level``; empty at trusted advisor."""
-    if level >= Level.TRUSTED_ADVISOR:
-        return []
-    conditions = rung_conditions(
-        level + 1, dimension_scores, rater_count, threshold, trust_threshold, min_raters
-    )
-    return [condition for condition in conditions if not _is_met(condition)]
-
-
 def _decide_level(dimension_scores, rater_count, previous_level, policy):
     """(new, candidate, held) levels; held uses thresholds lowered by the demotion band."""
 
@@ -319,6 +389,9 @@ def _decide_level(dimension_scores, rater_count, previous_level, policy):
     return int(max(candidate, min(previous_level, held))), candidate, held
 
 
+# --- Step 10. Confidence ------------------------------------------------------------------
+
+
 def confidence_for(assessment_count, rater_count):
     """none without client assessments, else low / medium / high by distinct raters."""
     if assessment_count == 0:
@@ -328,62 +401,7 @@ def confidence_for(assessment_count, rater_count):
     return "medium" if rater_count == 2 else "high"
 
 
-def evaluate(*, events=(), assessments, previous_level, policy, as_of, event_summary=None):
-    """Apply the scoring rule to one engagement's evidence on ``as_of``.
-
-    ``assessments`` are client-side only; events and assessments outside the window or dated
-    after ``as_of`` are ignored here. ``previous_level`` is the level of the latest earlier
-    snapshot (executor if none) and drives the hysteresis. An ``event_summary`` computed
-    elsewhere replaces ``events``.
-    """
-    if event_summary is None:
-        event_summary = summarise_events(events, as_of, policy)
-    assessments = [a for a in assessments if in_window(a.submitted_on, as_of, policy.window_days)]
-    means = answer_means(assessments, as_of, policy)
-    quotient = trust_quotient(means) if means else None
-    dimensions = _dimensions(event_summary, means, quotient, policy)
-    scores = {name: result.score for name, result in dimensions.items()}
-    rater_count = len({a.rater for a in assessments if a.rater is not None})
-    level, candidate, held = _decide_level(scores, rater_count, previous_level, policy)
-    evaluation = Evaluation(
-        as_of=as_of,
-        dimensions=dimensions,
-        trust_quotient=quotient,
-        trust_components={item: means[item] for item in TRUST_ITEMS} if means else None,
-        answer_means=dict(means) if means else None,
-        score=sum(policy.dimension_weight(name) * (s or 0.0) for name, s in scores.items()),
-        level=level,
-        candidate_level=candidate,
-        held_level=held,
-        rater_count=rater_count,
-        event_count=event_summary.count,
-        assessment_count=len(assessments),
-        confidence=confidence_for(len(assessments), rater_count),
-        explanation={},
-    )
-    return replace(evaluation, explanation=explain(evaluation, policy))
-
-
-def _dimensions(summary, means, quotient, policy):
-    ratings = client_ratings(means) if means else {}
-    dimensions = {
-        name: _evidence_dimension(
-            summary.points[name], summary.top_events[name], ratings.get(name), policy
-        )
-        for name in EVIDENCE_DIMENSIONS
-    }
-    dimensions[TRUST] = _trust_dimension(trust_score(quotient) if quotient is not None else None)
-    return dimensions
-
-
-def _rounded(value):
-    return None if value is None else round(value, 2)
-
-
-def _explain_dimension(result):
-    numbers = ("score", "rating", "events", "points", "rating_part", "event_part")
-    explained = {name: _rounded(getattr(result, name)) for name in numbers}
-    return {**explained, "top_events": list(result.top_events)}
+# --- Step 11. Explanation -----------------------------------------------------------------
 
 
 def explain(evaluation, policy):
@@ -422,46 +440,23 @@ def explain(evaluation, policy):
     }
 
 
-def rater_trust(*, assessments, policy, as_of):
-    """Trust per client rater from each rater's latest assessment in the window, highest first."""
-    latest = {}
-    for assessment in assessments:
-        if assessment.rater is None:
-            continue
-        if not in_window(assessment.submitted_on, as_of, policy.window_days):
-            continue
-        current = latest.get(assessment.rater)
-        if current is None or _submission_order(assessment) > _submission_order(current):
-            latest[assessment.rater] = assessment
-    rows = [_rater_row(assessment) for assessment in latest.values()]
-    return sorted(rows, key=lambda row: (-row["trust"], row["rater"]))
+def _explain_dimension(result):
+    numbers = ("score", "rating", "events", "points", "rating_part", "event_part")
+    explained = {name: _rounded(getattr(result, name)) for name in numbers}
+    return {**explained, "top_events": list(result.top_events)}
 
 
-def _submission_order(assessment):
-    # Two ratings on the same day: the one saved later (higher id) is the latest.
-    return (assessment.submitted_on, assessment.id if assessment.id is not None else -1)
+def _rounded(value):
+    return None if value is None else round(value, 2)
 
 
-def _rater_row(assessment):
-    quotient = trust_quotient(assessment._asdict())
-    return {
-        "rater": assessment.rater,
-        "submitted_on": assessment.submitted_on,
-        "trust_quotient": quotient,
-        "trust": trust_score(quotient),
-        "answers": {item: getattr(assessment, item) for item in ANSWER_ITEMS},
-    }
-
-
-def trust_rests_on_one_person(*, per_rater, level, policy):
-    """Flag of DESIGN "Person-to-person trust" from the rows of ``rater_trust``.
-
-    True with a single rater, or at domain expert and above when at most one rater's trust
-    reaches the trust threshold; False when nobody has rated.
-    """
-    if not per_rater:
-        return False
-    if len(per_rater) == 1:
-        return True
-    trusting = [row for row in per_rater if row["trust"] >= policy.trust_threshold]
-    return level >= Level.DOMAIN_EXPERT and len(trusting) <= 1
+def next_rung_conditions(
+    level, dimension_scores, rater_count, threshold, trust_threshold, min_raters
+):
+    """Unmet conditions of the rung above ``level``; empty at trusted advisor."""
+    if level >= Level.TRUSTED_ADVISOR:
+        return []
+    conditions = rung_conditions(
+        level + 1, dimension_scores, rater_count, threshold, trust_threshold, min_raters
+    )
+    return [condition for condition in conditions if not _is_met(condition)]

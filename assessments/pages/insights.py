@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from partners.models import Engagement, EngagementEvent, Level
 
-from ..engine.scoring import ANSWER_ITEMS, AssessmentInput, rater_trust, trust_rests_on_one_person
+from ..engine.scoring import ANSWER_ITEMS, AssessmentInput
 from ..models import AssessmentInvitation, LevelChange, MaturitySnapshot, TrustAssessment
 from ..selectors import local_day_bounds, window_bounds
 from . import attention
+from .relationship import rater_trust, trust_rests_on_one_person
 
 MOVERS_DAYS = 90
 

@@ -1,4 +1,5 @@
-"""Person-to-person trust and the perception gap, from one engagement's loaded ratings.
+"""Person-to-person trust and the perception gap, from loaded ratings (DESIGN "Relationship
+insights beyond the score").
 
 The numbers come from ``scoring``'s own functions (answer means, v(x), the trust equation),
 so the progress page can never disagree with the score it explains.
@@ -6,7 +7,7 @@ so the progress page can never disagree with the score it explains.
 
 from django.utils import timezone
 
-from partners.choices import Dimension
+from partners.choices import Dimension, Level
 
 from ..engine import scoring
 from ..models import TrustAssessment
@@ -33,10 +34,55 @@ def _in_window(assessments, side, policy, as_of):
     ]
 
 
+def rater_trust(*, assessments, policy, as_of):
+    """Trust per client rater from each rater's latest assessment in the window, highest first."""
+    latest = {}
+    for assessment in assessments:
+        if assessment.rater is None:
+            continue
+        if not scoring.in_window(assessment.submitted_on, as_of, policy.window_days):
+            continue
+        current = latest.get(assessment.rater)
+        if current is None or _submission_order(assessment) > _submission_order(current):
+            latest[assessment.rater] = assessment
+    rows = [_rater_row(assessment) for assessment in latest.values()]
+    return sorted(rows, key=lambda row: (-row["trust"], row["rater"]))
+
+
+def _submission_order(assessment):
+    # Two ratings on the same day: the one saved later (higher id) is the latest.
+    return (assessment.submitted_on, assessment.id if assessment.id is not None else -1)
+
+
+def _rater_row(assessment):
+    quotient = scoring.trust_quotient(assessment._asdict())
+    return {
+        "rater": assessment.rater,
+        "submitted_on": assessment.submitted_on,
+        "trust_quotient": quotient,
+        "trust": scoring.trust_score(quotient),
+        "answers": {item: getattr(assessment, item) for item in scoring.ANSWER_ITEMS},
+    }
+
+
+def trust_rests_on_one_person(*, per_rater, level, policy):
+    """Flag of DESIGN "Person-to-person trust" from the rows of ``rater_trust``.
+
+    True with a single rater, or at domain expert and above when at most one rater's trust
+    reaches the trust threshold; False when nobody has rated.
+    """
+    if not per_rater:
+        return False
+    if len(per_rater) == 1:
+        return True
+    trusting = [row for row in per_rater if row["trust"] >= policy.trust_threshold]
+    return level >= Level.DOMAIN_EXPERT and len(trusting) <= 1
+
+
 def people_trust(*, assessments, level, policy, as_of):
     """Trust per client rater (their latest rating in the window) and the one-person flag."""
     client = _in_window(assessments, TrustAssessment.Side.CLIENT, policy, as_of)
-    per_rater = scoring.rater_trust(assessments=client, policy=policy, as_of=as_of)
+    per_rater = rater_trust(assessments=client, policy=policy, as_of=as_of)
     names = {a.rater_contact_id: a.rater_contact for a in assessments if a.rater_contact_id}
     rows = [
         {
@@ -49,7 +95,7 @@ def people_trust(*, assessments, level, policy, as_of):
     return {
         "rows": rows,
         "trusting": sum(row["trusting"] for row in rows),
-        "rests_on_one_person": scoring.trust_rests_on_one_person(
+        "rests_on_one_person": trust_rests_on_one_person(
             per_rater=per_rater, level=level, policy=policy
         ),
     }

@@ -1,50 +1,29 @@
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from assessments.engine.scoring import (
-    AssessmentInput,
-    EventInput,
     PolicyParams,
     evaluate,
     gates_passed,
     next_rung_conditions,
-    rater_trust,
-    trust_rests_on_one_person,
     trust_score,
+)
+from assessments.tests.engine.inputs import (
+    ANN,
+    AS_OF,
+    BOB,
+    DEFAULT,
+    approx,
+    days_ago,
+    event,
+    rating,
 )
 from partners.choices import EventKind, Level
 
-AS_OF = date(2026, 6, 30)
-DEFAULT = PolicyParams()
 # D equals the client rating, so tests can place a dimension exactly on a threshold.
 RATING_ONLY = PolicyParams(rating_weight=1.0)
-
-ANN, BOB, CAROL = 1, 2, 3
-
-
-def approx(value):
-    return pytest.approx(value, abs=0.01)
-
-
-def event(kind, occurred_on, impact="normal", id=None, title=""):
-    return EventInput(kind=kind, impact=impact, occurred_on=occurred_on, id=id, title=title)
-
-
-def rating(rater, submitted_on, c=3, r=3, i=3, s=3, technical=3, domain=3, advice=3, id=None):
-    return AssessmentInput(
-        rater=rater,
-        submitted_on=submitted_on,
-        credibility=c,
-        reliability=r,
-        intimacy=i,
-        self_orientation=s,
-        technical=technical,
-        domain=domain,
-        advice=advice,
-        id=id,
-    )
 
 
 def run(events=(), assessments=(), previous_level=Level.EXECUTOR, policy=DEFAULT, as_of=AS_OF):
@@ -55,10 +34,6 @@ def run(events=(), assessments=(), previous_level=Level.EXECUTOR, policy=DEFAULT
         policy=policy,
         as_of=as_of,
     )
-
-
-def days_ago(days):
-    return AS_OF - timedelta(days=days)
 
 
 # --- the worked example of DESIGN.md ----------------------------------------------------------
@@ -474,56 +449,3 @@ def test_confidence_follows_distinct_raters(raters, confidence):
 
 def test_explanation_is_json_serialisable(events_only):
     assert json.loads(json.dumps(events_only.explanation))["as_of"] == "2026-06-30"
-
-
-# --- person-to-person trust -------------------------------------------------------------------
-
-
-def test_rater_trust_uses_each_raters_latest_assessment_in_the_window():
-    assessments = [
-        rating(ANN, days_ago(100), c=5, r=5, i=5, s=1),
-        rating(ANN, days_ago(10), s=3),
-        rating(ANN, days_ago(-1), s=5),
-        rating(BOB, days_ago(20), c=4, r=4, i=4, s=2),
-        rating(CAROL, days_ago(400), c=5, r=5, i=5, s=1),
-        rating(None, AS_OF),
-    ]
-
-    rows = rater_trust(assessments=assessments, policy=DEFAULT, as_of=AS_OF)
-
-    assert [row["rater"] for row in rows] == [BOB, ANN]
-    assert rows[1]["submitted_on"] == days_ago(10)
-    assert rows[1]["trust_quotient"] == 3.0
-    assert rows[1]["trust"] == approx(50)
-    assert rows[0]["answers"]["self_orientation"] == 2
-
-
-def test_rater_trust_breaks_same_day_ties_by_id():
-    assessments = [rating(ANN, AS_OF, s=1, id=8), rating(ANN, AS_OF, s=3, id=7)]
-
-    rows = rater_trust(assessments=assessments, policy=DEFAULT, as_of=AS_OF)
-
-    assert rows[0]["trust_quotient"] == 9.0
-
-
-def rater_row(rater, trust):
-    return {"rater": rater, "trust": trust}
-
-
-@pytest.mark.parametrize(
-    ("trusts", "level", "expected"),
-    [
-        ([], Level.TRUSTED_ADVISOR, False),
-        ([90], Level.EXECUTOR, True),
-        ([90, 30], Level.SKILLED_PROVIDER, False),
-        ([90, 30], Level.DOMAIN_EXPERT, True),
-        ([90, 65], Level.DOMAIN_EXPERT, False),
-        ([40, 30], Level.TRUSTED_ADVISOR, True),
-    ],
-)
-def test_trust_rests_on_one_person(trusts, level, expected):
-    per_rater = [rater_row(n, trust) for n, trust in enumerate(trusts)]
-
-    result = trust_rests_on_one_person(per_rater=per_rater, level=level, policy=DEFAULT)
-
-    assert result is expected
