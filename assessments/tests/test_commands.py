@@ -63,12 +63,6 @@ def test_recompute_scores_unknown_engagement():
         call_command("recompute_scores", engagement=[999])
 
 
-def test_healthz_reports_database(client):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "in-process"}
-
-
 def test_production_settings_refuse_missing_secret():
     env = {"DJANGO_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "trustapp.settings", "PATH": ""}
     result = subprocess.run(
