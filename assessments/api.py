@@ -9,12 +9,17 @@ import django_filters
 from django.db.models import F, Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, mixins, permissions, viewsets
+from rest_framework import generics, permissions, viewsets
 from rest_framework.exceptions import NotFound
 
 from partners import access
 from partners import services as partner_services
-from partners.api import ChangesEngagementToWrite, IsProviderStaff
+from partners.api import (
+    ChangesEngagementToWrite,
+    IsProviderStaff,
+    ReadCreateUpdateViewSet,
+    ReadCreateViewSet,
+)
 from partners.models import Engagement
 
 from . import access as assessment_access
@@ -79,13 +84,7 @@ class EngagementFilter(django_filters.FilterSet):
     update=extend_schema(summary="Replace an engagement's details"),
     partial_update=extend_schema(summary="Change some of an engagement's details"),
 )
-class EngagementViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class EngagementViewSet(ReadCreateUpdateViewSet):
     permission_classes = [EngagementAccess, ChangesEngagementToWrite]
     filterset_class = EngagementFilter
 
@@ -179,12 +178,7 @@ class RatesOrProviderStaff(permissions.BasePermission):
         "provider) of an engagement they may change. The score is recomputed afterwards.",
     ),
 )
-class AssessmentViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class AssessmentViewSet(ReadCreateViewSet):
     serializer_class = AssessmentSerializer
     permission_classes = [RatesOrProviderStaff]
     filterset_class = AssessmentFilter
@@ -227,12 +221,7 @@ class InvitationFilter(django_filters.FilterSet):
         "token is only ever in the email.",
     ),
 )
-class InvitationViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class InvitationViewSet(ReadCreateViewSet):
     serializer_class = InvitationSerializer
     permission_classes = [IsProviderStaff, ChangesEngagementToWrite]
     filterset_class = InvitationFilter

@@ -57,6 +57,22 @@ class ChangesEngagementToWrite(permissions.BasePermission):
         return access.changeable_engagements(request.user).filter(pk=engagement_id).exists()
 
 
+# --- What a resource offers -----------------------------------------------------------------
+
+
+class ReadCreateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, retrieve and create; never change or delete."""
+
+
+class ReadCreateUpdateViewSet(mixins.UpdateModelMixin, ReadCreateViewSet):
+    """List, retrieve, create and change; never delete."""
+
+
 # --- Partners and contacts ----------------------------------------------------------------
 
 
@@ -75,13 +91,7 @@ class PartnerFilter(django_filters.FilterSet):
     update=extend_schema(summary="Replace a partner's details"),
     partial_update=extend_schema(summary="Change some of a partner's details"),
 )
-class PartnerViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PartnerViewSet(ReadCreateUpdateViewSet):
     serializer_class = PartnerSerializer
     permission_classes = [IsProviderStaff]
     filterset_class = PartnerFilter
@@ -105,13 +115,7 @@ class PartnerViewSet(
     update=extend_schema(summary="Replace a contact's details"),
     partial_update=extend_schema(summary="Change some of a contact's details"),
 )
-class ContactViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ContactViewSet(ReadCreateUpdateViewSet):
     permission_classes = [IsProviderStaff]
     filterset_fields = ["partner", "is_product_owner"]
 
