@@ -147,6 +147,26 @@ def as_persona(request, api):
 
 
 @pytest.fixture
+def check_case(world, as_persona):
+    """check_case(case, persona, state): send one row of an API access matrix, (method, url,
+    body(world) or None, {persona: status}), as `persona`; its status must match, and a refused
+    request must leave what `state()` reads as it was."""
+
+    def check(case, persona, state):
+        method, url, body, expected = case
+        _, client = as_persona(persona)
+        before = state()
+        response = getattr(client, method)(
+            url.format(w=world), body(world) if body else None, format="json"
+        )
+        assert response.status_code == expected[persona], response.content
+        if expected[persona] >= 400:
+            assert state() == before
+
+    return check
+
+
+@pytest.fixture
 def world(am, other_am, leader, staff, client_a, client_b, engagement_a, engagement_b):
     """Partner A (managed by `am`) and B (by `other_am`), each with an event, a client
     rating, a score, an open invitation and a level change."""

@@ -105,16 +105,6 @@ def engine_state():
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("case", CASES)
-def test_status(case, persona, world, as_persona):
+def test_status(case, persona, check_case):
     method, url, body, expected = CASES[case]
-    expected = {"anonymous": 403, **expected}[persona]
-    _, client = as_persona(persona)
-    before = engine_state()
-
-    response = getattr(client, method)(
-        url.format(w=world), body(world) if body else None, format="json"
-    )
-
-    assert response.status_code == expected, response.content
-    if expected >= 400:
-        assert engine_state() == before
+    check_case((method, url, body, {"anonymous": 403, **expected}), persona, engine_state)

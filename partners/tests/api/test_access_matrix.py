@@ -94,16 +94,6 @@ def register_state():
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("case", CASES)
-def test_status(case, persona, world, as_persona):
+def test_status(case, persona, check_case):
     method, url, body, expected = CASES[case]
-    expected = {**CLIENTS_REFUSED, **expected}[persona]
-    _, client = as_persona(persona)
-    before = register_state()
-
-    response = getattr(client, method)(
-        url.format(w=world), body(world) if body else None, format="json"
-    )
-
-    assert response.status_code == expected, response.content
-    if expected >= 400:
-        assert register_state() == before
+    check_case((method, url, body, {**CLIENTS_REFUSED, **expected}), persona, register_state)
