@@ -5,11 +5,21 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from assessments.engine.scoring import ANSWER_ITEMS
 from assessments.models import MaturitySnapshot
 from assessments.pages.progress import condition_sentence
 from partners.tests.factories import EventFactory
 
 from .factories import LevelChangeFactory, RatingFactory, SelfAssessmentFactory, local_noon
+
+
+def answers(*values):
+    """Questionnaire answers in ANSWER_ITEMS order (C, R, I, S, technical, domain, advice)."""
+    return dict(zip(ANSWER_ITEMS, values, strict=False))
+
+
+# A rater whose trust clears the trust threshold on their own.
+TRUSTING = answers(5, 5, 4, 1)
 
 
 def page(client, user, engagement, query=""):
@@ -76,14 +86,7 @@ def test_the_current_rung_shows_the_date_it_was_reached(client, am, engagement_a
 
 
 def test_trust_per_person_and_the_one_person_warning(client, am, engagement_a, raters):
-    RatingFactory(
-        engagement=engagement_a,
-        rater_contact=raters[0],
-        credibility=5,
-        reliability=5,
-        intimacy=4,
-        self_orientation=1,
-    )
+    RatingFactory(engagement=engagement_a, rater_contact=raters[0], **TRUSTING)
 
     response = page(client, am, engagement_a)
 
@@ -97,14 +100,7 @@ def test_trust_per_person_and_the_one_person_warning(client, am, engagement_a, r
 
 def test_no_warning_when_trust_is_broad(client, am, engagement_a, raters):
     for rater in raters:
-        RatingFactory(
-            engagement=engagement_a,
-            rater_contact=rater,
-            credibility=5,
-            reliability=5,
-            intimacy=4,
-            self_orientation=1,
-        )
+        RatingFactory(engagement=engagement_a, rater_contact=rater, **TRUSTING)
 
     response = page(client, am, engagement_a)
 
@@ -115,28 +111,10 @@ def test_no_warning_when_trust_is_broad(client, am, engagement_a, raters):
 def test_perception_gap_compares_both_sides_and_calls_out_the_largest(
     client, am, engagement_a, raters
 ):
-    RatingFactory(
-        engagement=engagement_a,
-        rater_contact=raters[0],
-        credibility=3,
-        reliability=3,
-        intimacy=3,
-        self_orientation=3,
-        technical=3,
-        domain=2,
-        advice=1,
-    )
-    SelfAssessmentFactory(
-        engagement=engagement_a,
-        rater_user=am,
-        credibility=4,
-        reliability=4,
-        intimacy=4,
-        self_orientation=2,
-        technical=4,
-        domain=4,
-        advice=4,
-    )
+    client_view = answers(3, 3, 3, 3, 3, 2, 1)
+    RatingFactory(engagement=engagement_a, rater_contact=raters[0], **client_view)
+    provider_view = answers(4, 4, 4, 2, 4, 4, 4)
+    SelfAssessmentFactory(engagement=engagement_a, rater_user=am, **provider_view)
 
     response = page(client, am, engagement_a)
 
