@@ -101,6 +101,11 @@ def can_change_engagement(user, engagement):
     return changeable_engagements(user).filter(pk=engagement.pk).exists()
 
 
+def get_visible_partner(user, slug):
+    """The partner if the user may see it; 404 otherwise."""
+    return get_object_or_404(visible_partners(user), slug=slug)
+
+
 def get_visible_engagement(user, pk):
     """The engagement if the user may see it; 404 otherwise (its existence stays private)."""
     engagements = visible_engagements(user).select_related("partner", "account_manager")

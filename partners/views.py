@@ -27,6 +27,17 @@ def _save(form, service, **kwargs):
         return None
 
 
+def _saved(request, message, to):
+    """After a successful write: say so, and go to `to` (post/redirect/get)."""
+    messages.success(request, message)
+    return redirect(to)
+
+
+def _update(form, service, **kwargs):
+    """`_save` for the update services, which take the changed fields as `data`."""
+    return _save(form, lambda **data: service(**kwargs, data=data))
+
+
 @require_safe
 @provider_required
 def partner_list(request):
@@ -38,7 +49,7 @@ def partner_list(request):
 @require_safe
 @provider_required
 def partner_detail(request, slug):
-    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    partner = access.get_visible_partner(request.user, slug)
     context = {
         "partner": partner,
         "contacts": partner.contacts.select_related("user"),
@@ -51,58 +62,51 @@ def partner_detail(request, slug):
 def partner_create(request):
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and (partner := _save(form, services.partner_create)):
-        messages.success(request, f"Partner “{partner.name}” created.")
-        return redirect(partner)
+        return _saved(request, f"Partner “{partner.name}” created.", partner)
     return render(request, "partners/partner_form.html", {"form": form})
 
 
 @provider_required
 def partner_edit(request, slug):
-    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    partner = access.get_visible_partner(request.user, slug)
     form = PartnerForm(request.POST or None, instance=partner)
-    if request.method == "POST" and form.is_valid():
-        services.partner_update(partner=partner, data=form.cleaned_data)
-        messages.success(request, "Partner saved.")
-        return redirect(partner)
+    if request.method == "POST" and _update(form, services.partner_update, partner=partner):
+        return _saved(request, "Partner saved.", partner)
     return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
 
 
 @provider_required
 def contact_create(request, slug):
-    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    partner = access.get_visible_partner(request.user, slug)
     form = ContactForm(request.POST or None, instance=None)
     form.instance.partner = partner
     if request.method == "POST" and (
         contact := _save(form, services.contact_create, partner=partner)
     ):
-        messages.success(request, f"Contact “{contact.name}” added.")
-        return redirect(partner)
+        return _saved(request, f"Contact “{contact.name}” added.", partner)
     return render(request, "partners/contact_form.html", {"form": form, "partner": partner})
 
 
 @provider_required
 def contact_edit(request, slug, pk):
-    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    partner = access.get_visible_partner(request.user, slug)
     contact = get_object_or_404(partner.contacts, pk=pk)
     form = ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        services.contact_update(contact=contact, data=form.cleaned_data)
-        messages.success(request, "Contact saved.")
-        return redirect(partner)
+    if request.method == "POST" and _update(form, services.contact_update, contact=contact):
+        return _saved(request, "Contact saved.", partner)
     context = {"form": form, "partner": partner, "contact": contact}
     return render(request, "partners/contact_form.html", context)
 
 
 @provider_required
 def engagement_create(request, slug):
-    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    partner = access.get_visible_partner(request.user, slug)
     form = EngagementForm(request.POST or None, initial={"account_manager": request.user})
     form.instance.partner = partner
     if request.method == "POST" and (
         engagement := _save(form, services.engagement_create, partner=partner)
     ):
-        messages.success(request, f"Engagement “{engagement.name}” created.")
-        return redirect(engagement)
+        return _saved(request, f"Engagement “{engagement.name}” created.", engagement)
     return render(request, "partners/engagement_form.html", {"form": form, "partner": partner})
 
 
@@ -110,14 +114,10 @@ def engagement_create(request, slug):
 def engagement_edit(request, pk):
     engagement = access.get_changeable_engagement(request.user, pk)
     form = EngagementForm(request.POST or None, instance=engagement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.engagement_update(engagement=engagement, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Engagement saved.")
-            return redirect(engagement)
+    if request.method == "POST" and _update(
+        form, services.engagement_update, engagement=engagement
+    ):
+        return _saved(request, "Engagement saved.", engagement)
     context = {"form": form, "partner": engagement.partner, "engagement": engagement}
     return render(request, "partners/engagement_form.html", context)
 
@@ -129,8 +129,9 @@ def event_create(request, pk):
     if request.method == "POST" and (
         event := _save(form, services.event_log, engagement=engagement, logged_by=request.user)
     ):
-        messages.success(request, f"Event “{event.title}” logged. The score will update shortly.")
-        return redirect(engagement)
+        return _saved(
+            request, f"Event “{event.title}” logged. The score will update shortly.", engagement
+        )
     return render(request, "partners/event_form.html", {"form": form, "engagement": engagement})
 
 
@@ -139,14 +140,8 @@ def event_edit(request, pk, event_pk):
     engagement = access.get_changeable_engagement(request.user, pk)
     event = get_object_or_404(engagement.events, pk=event_pk)
     form = EventForm(request.POST or None, instance=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(event=event, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Event saved.")
-            return redirect(engagement)
+    if request.method == "POST" and _update(form, services.event_update, event=event):
+        return _saved(request, "Event saved.", engagement)
     context = {"form": form, "engagement": engagement, "event": event}
     return render(request, "partners/event_form.html", context)
 
