@@ -240,30 +240,20 @@ def test_level_is_kept_inside_the_demotion_band():
     assert result.level == Level.SKILLED_PROVIDER
 
 
-def test_level_is_kept_at_the_bottom_of_the_band():
-    result = run(assessments=AT_50, previous_level=Level.SKILLED_PROVIDER, policy=RATING_ONLY)
+@pytest.mark.parametrize(
+    ("ratings", "previous_level", "level"),
+    [
+        pytest.param(AT_50, Level.SKILLED_PROVIDER, Level.SKILLED_PROVIDER, id="kept-at-50"),
+        pytest.param(AT_45, Level.SKILLED_PROVIDER, Level.EXECUTOR, id="lost-below-50"),
+        pytest.param(AT_55, Level.EXECUTOR, Level.EXECUTOR, id="not-won-at-55"),
+        pytest.param(AT_60, Level.EXECUTOR, Level.SKILLED_PROVIDER, id="won-at-60"),
+        pytest.param(AT_55, Level.TRUSTED_ADVISOR, Level.SKILLED_PROVIDER, id="falls-to-held"),
+    ],
+)
+def test_a_level_is_won_at_the_threshold_and_kept_inside_the_band(ratings, previous_level, level):
+    result = run(assessments=ratings, previous_level=previous_level, policy=RATING_ONLY)
 
-    assert result.level == Level.SKILLED_PROVIDER
-
-
-def test_level_is_lost_below_the_band():
-    result = run(assessments=AT_45, previous_level=Level.SKILLED_PROVIDER, policy=RATING_ONLY)
-
-    assert result.level == Level.EXECUTOR
-
-
-def test_promotion_needs_the_full_threshold():
-    below = run(assessments=AT_55, previous_level=Level.EXECUTOR, policy=RATING_ONLY)
-    at = run(assessments=AT_60, previous_level=Level.EXECUTOR, policy=RATING_ONLY)
-
-    assert below.level == Level.EXECUTOR
-    assert at.level == Level.SKILLED_PROVIDER
-
-
-def test_a_level_held_lower_than_the_previous_one_is_where_it_falls():
-    result = run(assessments=AT_55, previous_level=Level.TRUSTED_ADVISOR, policy=RATING_ONLY)
-
-    assert result.level == Level.SKILLED_PROVIDER
+    assert result.level == level
 
 
 def test_unmet_conditions_use_the_full_threshold_while_a_level_is_held():

@@ -62,41 +62,45 @@ def portfolio(am, other_am):
     return build
 
 
+@pytest.fixture
+def get_counted(client, django_assert_num_queries):
+    """get_counted(user, url, queries): the page as `user`, in exactly `queries` queries."""
+
+    def get(user, url, queries):
+        client.force_login(user)
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200
+        return response
+
+    return get
+
+
 @pytest.mark.parametrize("size", [3, 30])
-def test_dashboard_queries_do_not_grow(client, leader, portfolio, size, django_assert_num_queries):
+def test_dashboard_queries_do_not_grow(leader, portfolio, size, get_counted):
     portfolio(size)
-    client.force_login(leader)
 
-    with django_assert_num_queries(DASHBOARD_QUERIES):
-        response = client.get("/dashboard/")
+    response = get_counted(leader, "/dashboard/", DASHBOARD_QUERIES)
 
-    assert response.status_code == 200
     assert len(response.context["page"].object_list) == size
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_filtered_dashboard_queries_do_not_grow(
-    client, leader, am, portfolio, size, django_assert_num_queries
-):
+def test_filtered_dashboard_queries_do_not_grow(leader, am, portfolio, size, get_counted):
     portfolio(size)
-    client.force_login(leader)
+    url = f"/dashboard/?manager={am.pk}&industry=Synthetic&status=active"
 
-    with django_assert_num_queries(DASHBOARD_FILTERED_QUERIES):
-        response = client.get(f"/dashboard/?manager={am.pk}&industry=Synthetic&status=active")
+    response = get_counted(leader, url, DASHBOARD_FILTERED_QUERIES)
 
-    assert response.status_code == 200
     assert response.context["page"].paginator.count == size - len(range(0, size, 4))
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_my_engagements_queries_do_not_grow(client, am, portfolio, size, django_assert_num_queries):
+def test_my_engagements_queries_do_not_grow(am, portfolio, size, get_counted):
     portfolio(size)
-    client.force_login(am)
 
-    with django_assert_num_queries(MY_ENGAGEMENTS_QUERIES):
-        response = client.get("/engagements/mine/")
+    response = get_counted(am, "/engagements/mine/", MY_ENGAGEMENTS_QUERIES)
 
-    assert response.status_code == 200
     assert len(response.context["rows"]) == min(size, 25)
 
 
