@@ -154,7 +154,7 @@ def test_no_package_imports_one_that_imports_it_back():
 
 
 def test_partners_never_imports_assessments():
-    # Its tests may: the shared personas give users ratings and tokens.
+    # Its tests may: they check that evidence reaches the score.
     offenders = sorted(
         f"{name} -> {target}"
         for name, targets in import_graph().items()
