@@ -356,6 +356,10 @@ class PlanItem(models.Model):
             raise ValidationError({"owner_contact": "A provider-side item has a provider owner."})
         if self.owner_side == self.OwnerSide.CLIENT and self.owner_user_id is not None:
             raise ValidationError({"owner_user": "A client-side item has a client owner."})
-        if self.owner_contact_id is not None and self.engagement_id is not None:
-            if self.owner_contact.partner_id != self.engagement.partner_id:
-                raise ValidationError({"owner_contact": "Choose a contact of this partner."})
+        foreign_contact = (
+            self.owner_contact_id is not None
+            and self.engagement_id is not None
+            and self.owner_contact.partner_id != self.engagement.partner_id
+        )
+        if foreign_contact:
+            raise ValidationError({"owner_contact": "Choose a contact of this partner."})
