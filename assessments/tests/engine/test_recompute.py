@@ -313,3 +313,26 @@ def test_pipelined_recompute_equals_locked_batches(partner_a, partner_b, am, mon
         pipelined_rows
     )
     assert {level for _, level, _, _ in pipelined_rows} >= {1, 4}
+
+
+def test_a_disputed_event_leaves_the_score_and_a_confirmed_one_stays(worked_example, client_a):
+    from partners.services import event_review
+
+    before = services.engagement_recompute(engagement=worked_example, as_of=T).explanation
+    events = {e.kind: e for e in worked_example.events.filter(occurred_on__gte=dt.date(2026, 6, 1))}
+    strategy, recommendation = (
+        events["strategy_invitation"],
+        events["technical_recommendation_adopted"],
+    )
+
+    event_review(event=strategy, contact=client_a.contact, status="disputed", comment="Not us")
+    event_review(event=recommendation, contact=client_a.contact, status="confirmed")
+    after = services.engagement_recompute(engagement=worked_example, as_of=T).explanation
+
+    partnership = after["dimensions"]["partnership"]
+    assert before["dimensions"]["partnership"]["points"] == 3.85
+    assert partnership["points"] == 0
+    assert partnership["top_events"] == []
+    assert after["dimensions"]["technical"] == before["dimensions"]["technical"]
+    assert recommendation.pk in [e["id"] for e in after["dimensions"]["technical"]["top_events"]]
+    assert after["score"] < before["score"]
