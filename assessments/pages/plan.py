@@ -1,8 +1,7 @@
 """The plan to the next rung on the progress page: the plan items, what the latest
 explanation suggests adding, and how the client has reviewed the evidence.
 
-Suggestions come from the unmet conditions of the next rung. (The client's trust barriers
-would add more; they are not part of the product yet.)
+Suggestions come from the unmet conditions of the next rung.
 """
 
 import datetime as dt
