@@ -102,7 +102,7 @@ def test_the_client_reviews_the_evidence_and_sees_the_plan(
     other.get_by_text("Confirm", exact=True).click()
     other.get_by_role("button", name=re.compile("Save review")).click()
     client_page.wait_for_url(f"**/rate/#engagement-{engagement_a.pk}")
-    assert "Confirmed by the client" in client_page.locator(f"#event-{demo.pk}").inner_text()
+    assert "You confirmed this" in client_page.locator(f"#event-{demo.pk}").inner_text()
     demo.refresh_from_db()
     assert demo.client_status == "confirmed"
     assert score_of(engagement_a) == pytest.approx(score_before)
