@@ -4,9 +4,9 @@ portfolios at once.
 
 The database supplies four facts per engagement in one pass (the 30-day score change, the
 last client rating, whether a level was lost in 90 days, whether a plan item is overdue),
-each a single correlated lookup on an index; the rules below turn those facts into flags in Python. Evaluating the rules in SQL
-instead repeats every lookup inside each CASE that mentions it, which made a 10,000
-engagement portfolio several times slower.
+each a single correlated lookup on an index; the rules below turn those facts into flags in
+Python. Evaluating the rules in SQL instead repeats every lookup inside each CASE that
+mentions it, which made a 10,000 engagement portfolio several times slower.
 """
 
 import datetime as dt
