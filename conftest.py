@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments import services as assessment_services
-from assessments.models import LevelChange
+from assessments.models import LevelChange, PlanItem
 from assessments.tests.factories import AssessmentFactory, local_noon
 from partners.access import ACCOUNT_MANAGERS, CLIENT_PRODUCT_OWNERS, LEADERSHIP
 from partners.tests.factories import (
@@ -208,4 +208,8 @@ def world(am, other_am, leader, staff, client_a, client_b, engagement_a, engagem
             engagement=engagement, from_level=1, to_level=2, as_of=TODAY, snapshot=snapshot
         )
         setattr(objects, f"level_change_{side}", change)
+        plan_item = PlanItem.objects.create(
+            engagement=engagement, title=f"Roadmap day {side}", owner_side="client"
+        )
+        setattr(objects, f"plan_item_{side}", plan_item)
     return objects

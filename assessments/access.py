@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from partners import access
 
-from .models import AssessmentInvitation, LevelChange, TrustAssessment
+from .models import AssessmentInvitation, LevelChange, PlanItem, TrustAssessment
 
 
 def visible_assessments(user):
@@ -34,3 +34,11 @@ def visible_level_changes(user):
     if not access.is_leadership(user):
         return LevelChange.objects.none()
     return LevelChange.objects.filter(engagement__in=access.visible_engagements(user).values("pk"))
+
+
+def visible_plan_items(user):
+    """Plan items follow their engagement; a client does not see the dropped ones."""
+    items = PlanItem.objects.filter(engagement__in=access.visible_engagements(user).values("pk"))
+    if access.is_client(user):
+        items = items.exclude(status=PlanItem.Status.DROPPED)
+    return items

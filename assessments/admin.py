@@ -6,6 +6,7 @@ from .models import (
     AssessmentInvitation,
     LevelChange,
     MaturitySnapshot,
+    PlanItem,
     ScoringPolicy,
     TrustAssessment,
 )
@@ -108,3 +109,13 @@ class LevelChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "engagement", "owner_side", "due_on", "status"]
+    list_filter = ["status", "owner_side", "dimension"]
+    search_fields = ["title", "engagement__name", "engagement__partner__name"]
+    list_select_related = ["engagement__partner"]
+    autocomplete_fields = ["engagement", "owner_user", "owner_contact", "created_by"]
+    readonly_fields = ["created_at", "done_at", "client_comment"]

@@ -25,7 +25,7 @@ from partners.models import Engagement
 from . import access as assessment_access
 from . import selectors, services
 from .engine.scoring import ANSWER_ITEMS
-from .models import AssessmentInvitation, LevelChange, MaturitySnapshot
+from .models import AssessmentInvitation, LevelChange, MaturitySnapshot, PlanItem
 from .models import TrustAssessment as Assessment
 from .serializers import (
     AssessmentSerializer,
@@ -34,6 +34,7 @@ from .serializers import (
     ExplanationSerializer,
     InvitationSerializer,
     LevelChangeSerializer,
+    PlanItemSerializer,
     SnapshotSerializer,
 )
 
@@ -279,3 +280,55 @@ class LevelChangeViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         visible = assessment_access.visible_level_changes(self.request.user)
         return visible.select_related("engagement__partner").order_by("-as_of", "-pk")
+
+
+class PlanItemFilter(django_filters.FilterSet):
+    engagement = django_filters.NumberFilter(help_text="Engagement id.")
+
+    class Meta:
+        model = PlanItem
+        fields = ["engagement", "status", "owner_side"]
+
+
+class ProviderStaffToWrite(permissions.BasePermission):
+    """Everyone signed in reads what `access` shows them; only provider staff write."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return request.user.is_authenticated
+        return access.is_provider_staff(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List plan items",
+        description="The plans to the next rung. Clients see their own partner's, without the "
+        "dropped items.",
+    ),
+    retrieve=extend_schema(summary="A plan item"),
+    create=extend_schema(summary="Add a plan item", description="Plans never change the score."),
+    update=extend_schema(summary="Replace a plan item"),
+    partial_update=extend_schema(
+        summary="Edit, complete or drop a plan item", description="Set `status` to done or dropped."
+    ),
+)
+class PlanItemViewSet(ReadCreateUpdateViewSet):
+    serializer_class = PlanItemSerializer
+    permission_classes = [ProviderStaffToWrite, ChangesEngagementToWrite]
+    filterset_class = PlanItemFilter
+
+    def get_queryset(self):
+        return assessment_access.visible_plan_items(self.request.user).order_by("pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        engagement = data.pop("engagement")
+        self.check_object_permissions(self.request, engagement)
+        serializer.instance = services.plan_item_create(
+            engagement=engagement, created_by=self.request.user, **data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.plan_item_update(
+            item=serializer.instance, data=serializer.validated_data
+        )

@@ -1,10 +1,11 @@
 from django import forms
+from django.contrib.auth import get_user_model
 
 from partners.choices import Dimension
-from partners.models import Contact
+from partners.models import Contact, display_name
 
 from .engine.scoring import ANSWER_ITEMS, EVIDENCE_DIMENSIONS
-from .models import RECOMMEND_QUESTION, STATEMENTS
+from .models import RECOMMEND_QUESTION, STATEMENTS, PlanItem
 
 LIKERT_CHOICES = [
     (1, "1 · Strongly disagree"),
@@ -93,3 +94,72 @@ class TimelineFilterForm(forms.Form):
 
     def choice(self):
         return self.cleaned_data.get("show", "") if self.is_valid() else ""
+
+
+class EventReviewForm(forms.Form):
+    """A client product owner's review of one event; prefixed per event on /rate/."""
+
+    status = forms.ChoiceField(
+        label="Your review",
+        choices=[("confirmed", "Confirm"), ("disputed", "Dispute")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose confirm or dispute."},
+    )
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        if event.client_status != event.ClientStatus.UNREVIEWED:
+            kwargs.setdefault(
+                "initial", {"status": event.client_status, "comment": event.client_comment}
+            )
+        super().__init__(*args, **kwargs)
+
+
+class PlanClientForm(forms.Form):
+    """What a client may do with a plan item: mark a client-side item done, comment."""
+
+    done = forms.BooleanField(label="Done", required=False)
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        kwargs.setdefault("initial", {"comment": item.client_comment})
+        super().__init__(*args, **kwargs)
+        if item.owner_side != PlanItem.OwnerSide.CLIENT or item.status != PlanItem.Status.OPEN:
+            del self.fields["done"]
+
+
+class PlanItemForm(forms.ModelForm):
+    """The account manager's view of a plan item; `status` only when editing."""
+
+    class Meta:
+        model = PlanItem
+        fields = ["title", "dimension", "owner_side", "owner_user", "owner_contact", "due_on"]
+        labels = {
+            "owner_side": "Whose step is it?",
+            "owner_user": "Owner on our side",
+            "owner_contact": "Owner at the client",
+            "due_on": "Due on",
+        }
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, engagement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.engagement = engagement
+        people = [engagement.account_manager_id, *engagement.team.values_list("pk", flat=True)]
+        self.fields["owner_user"].queryset = get_user_model().objects.filter(pk__in=people)
+        self.fields["owner_user"].label_from_instance = display_name
+        self.fields["owner_contact"].queryset = engagement.partner.contacts.order_by("name")
+        if self.instance.pk:
+            self.fields["status"] = forms.ChoiceField(
+                label="Status", choices=PlanItem.Status.choices, initial=self.instance.status
+            )

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from partners.models import Contact, Engagement, Level
+from partners.models import Contact, Dimension, Engagement, Level, display_name
 
 from .engine.scoring import ANSWER_ITEMS, PolicyParams, trust_quotient
 
@@ -184,6 +184,7 @@ class ScoringPolicy(models.Model):
     demotion_band = models.FloatField(
         default=10, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
+    disputed_event_weight = fraction_field(0)
 
     class Meta:
         ordering = ["-version"]
@@ -277,3 +278,79 @@ class LevelChange(models.Model):
     @property
     def is_promotion(self):
         return self.to_level > self.from_level
+
+
+class PlanItem(models.Model):
+    """One step of an engagement's plan to the next rung, shared with the client.
+
+    Evidence of intent, never of achievement: nothing here feeds the score.
+    """
+
+    class OwnerSide(models.TextChoices):
+        PROVIDER = "provider", "Provider"
+        CLIENT = "client", "Client"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="plan_items")
+    title = models.CharField(max_length=200)
+    dimension = models.CharField(max_length=20, choices=Dimension.choices, blank=True)
+    owner_side = models.CharField(
+        max_length=10, choices=OwnerSide.choices, default=OwnerSide.PROVIDER
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    owner_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_items"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    client_comment = models.TextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(Q(owner_user__isnull=False) & Q(owner_contact__isnull=False)),
+                name="plan_item_one_owner",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["engagement", "status", "due_on"], name="plan_item_open"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def owner_name(self):
+        if self.owner_contact is not None:
+            return self.owner_contact.name
+        if self.owner_user is not None:
+            return display_name(self.owner_user)
+        return self.get_owner_side_display()
+
+    def is_overdue(self, today):
+        return self.status == self.Status.OPEN and self.due_on is not None and self.due_on < today
+
+    def clean(self):
+        if self.owner_side == self.OwnerSide.PROVIDER and self.owner_contact_id is not None:
+            raise ValidationError({"owner_contact": "A provider-side item has a provider owner."})
+        if self.owner_side == self.OwnerSide.CLIENT and self.owner_user_id is not None:
+            raise ValidationError({"owner_user": "A client-side item has a client owner."})
+        foreign_contact = (
+            self.owner_contact_id is not None
+            and self.engagement_id is not None
+            and self.owner_contact.partner_id != self.engagement.partner_id
+        )
+        if foreign_contact:
+            raise ValidationError({"owner_contact": "Choose a contact of this partner."})

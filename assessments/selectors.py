@@ -104,9 +104,10 @@ def window_events(*, engagement_ids, as_of, window_days):
     events = defaultdict(list)
     rows = EngagementEvent.objects.filter(
         engagement_id__in=engagement_ids, occurred_on__gte=first, occurred_on__lte=last
-    ).values_list("engagement_id", "id", "kind", "impact", "occurred_on")
-    for engagement_id, pk, kind, impact, occurred_on in _raw_rows(rows):
-        events[engagement_id].append(EventInput(kind, impact, occurred_on, pk))
+    ).values_list("engagement_id", "id", "kind", "impact", "occurred_on", "client_status")
+    for engagement_id, pk, kind, impact, occurred_on, client_status in _raw_rows(rows):
+        disputed = client_status == EngagementEvent.ClientStatus.DISPUTED
+        events[engagement_id].append(EventInput(kind, impact, occurred_on, pk, disputed=disputed))
     return events
 
 
@@ -126,15 +127,19 @@ def window_assessments(*, engagement_ids, as_of, window_days):
 
 
 # P_d and the top three events per dimension, computed by PostgreSQL: the same arithmetic as
-# scoring.summarise_events (points x impact x 0.5^(age / half-life), ties broken by date,
-# then id), without shipping a million event rows to Python. The catalogue and impact tables
-# are sent as parameters from `partners.choices`, so the rule's numbers are written once.
+# scoring.summarise_events (points x impact x 0.5^(age / half-life), x disputed_event_weight
+# for a disputed event; ties broken by date, then id), without shipping a million event rows
+# to Python. The catalogue and impact tables are sent as parameters from `partners.choices`,
+# so the rule's numbers are written once. Events that contribute nothing rank last, so leaving
+# them out of the top events afterwards (_summaries_from_rows) gives the same top three as
+# scoring._top_events.
 EVENT_SUMMARY_SQL = """
 WITH catalogue(kind, dimension, points) AS (VALUES {catalogue}),
 impact(impact, factor) AS (VALUES {impact}),
 scored AS (
     SELECT e.engagement_id, e.id, e.kind, e.title, e.occurred_on, c.dimension,
-           c.points * i.factor * power(0.5, (%s::date - e.occurred_on) / %s::float) AS points
+           c.points * i.factor * power(0.5, (%s::date - e.occurred_on) / %s::float)
+           * CASE WHEN e.client_status = 'disputed' THEN %s::float ELSE 1.0 END AS points
     FROM {events} e
     JOIN catalogue c ON c.kind = e.kind
     JOIN impact i ON i.impact = e.impact
@@ -164,7 +169,8 @@ def event_summaries(*, engagement_ids, as_of, policy):
     first, last = window_bounds(as_of, policy.window_days)
     params = [v for kind, (dim, points) in catalogue for v in (kind.value, dim.value, points)]
     params += [v for impact, factor in IMPACT_FACTORS.items() for v in (impact.value, factor)]
-    params += [as_of, policy.event_half_life_days, list(engagement_ids), first, last]
+    params += [as_of, policy.event_half_life_days, policy.disputed_event_weight]
+    params += [list(engagement_ids), first, last]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -175,10 +181,14 @@ def _summaries_from_rows(engagement_ids, rows):
     points = {pk: dict.fromkeys(EVIDENCE_DIMENSIONS, 0.0) for pk in engagement_ids}
     tops = {pk: {name: [] for name in EVIDENCE_DIMENSIONS} for pk in engagement_ids}
     counts = dict.fromkeys(engagement_ids, 0)
+    totalled = set()
     for pk, dimension, total, count, event_id, kind, title, occurred_on, event_points in rows:
-        if not tops[pk][dimension]:  # first row of a dimension: add its totals once
+        if (pk, dimension) not in totalled:  # first row of a dimension: add its totals once
+            totalled.add((pk, dimension))
             points[pk][dimension] = total
             counts[pk] += count
+        if event_points == 0:
+            continue
         tops[pk][dimension].append(
             {
                 "id": event_id,

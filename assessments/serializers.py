@@ -18,6 +18,7 @@ from .models import (
     AssessmentInvitation,
     LevelChange,
     MaturitySnapshot,
+    PlanItem,
     TrustAssessment,
 )
 
@@ -287,3 +288,39 @@ class LevelChangeSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=["up", "down"]))
     def get_direction(self, change):
         return "up" if change.is_promotion else "down"
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    engagement = serializers.PrimaryKeyRelatedField(queryset=Engagement.objects.none())
+
+    class Meta:
+        model = PlanItem
+        fields = [
+            "id",
+            "engagement",
+            "title",
+            "dimension",
+            "owner_side",
+            "owner_user",
+            "owner_contact",
+            "due_on",
+            "status",
+            "client_comment",
+            "created_by",
+            "created_at",
+            "done_at",
+        ]
+        read_only_fields = ["id", "client_comment", "created_by", "created_at", "done_at"]
+        extra_kwargs = {
+            "client_comment": {"help_text": "What the client's product owner added."},
+            "owner_contact": {"help_text": "A contact of the engagement's partner."},
+        }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["engagement"].queryset = access.visible_engagements(request_user(self))
+        fields["owner_contact"].queryset = access.visible_contacts(request_user(self))
+        fields["owner_user"].queryset = provider_users()
+        if self.instance is not None:
+            fields["engagement"].read_only = True
+        return fields

@@ -22,7 +22,7 @@ from partners.services import evidence_bump
 from . import selectors
 from .engine import recompute
 from .engine.scoring import ANSWER_ITEMS
-from .models import AssessmentInvitation, LevelChange, TrustAssessment, hash_token
+from .models import AssessmentInvitation, LevelChange, PlanItem, TrustAssessment, hash_token
 
 logger = logging.getLogger(__name__)
 
@@ -334,3 +334,61 @@ def policy_save(*, policy, changed):
     policy.full_clean(exclude=["version"])
     policy.save()
     return policy
+
+
+PLAN_ITEM_FIELDS = ("title", "dimension", "owner_side", "owner_user", "owner_contact", "due_on")
+
+
+@transaction.atomic
+def plan_item_create(*, engagement, title, created_by, **fields) -> PlanItem:
+    """Add a step to the engagement's plan to the next rung. Plans never change the score."""
+    item = PlanItem(engagement=engagement, title=title, created_by=created_by)
+    for name in PLAN_ITEM_FIELDS:
+        if name in fields:
+            setattr(item, name, fields[name])
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def plan_item_update(*, item, data) -> PlanItem:
+    """Edit, complete or drop a plan item (provider side); `done_at` follows the status."""
+    for name in (*PLAN_ITEM_FIELDS, "status"):
+        if name in data:
+            setattr(item, name, data[name])
+    _stamp_done(item)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def _stamp_done(item):
+    if item.status == PlanItem.Status.DONE:
+        item.done_at = item.done_at or timezone.now()
+    else:
+        item.done_at = None
+
+
+@transaction.atomic
+def plan_item_client_update(*, item, contact, done=False, comment=None) -> PlanItem:
+    """A client product owner marks a client-side item done and/or comments on an item.
+
+    PermissionDenied unless `contact` is a product owner of the engagement's partner;
+    ValidationError when marking a provider-side or closed item done.
+    """
+    item = PlanItem.objects.select_for_update().select_related("engagement").get(pk=item.pk)
+    if not contact.is_product_owner or contact.partner_id != item.engagement.partner_id:
+        raise PermissionDenied("Only a product owner of this partner may update its plan.")
+    if done:
+        if item.owner_side != PlanItem.OwnerSide.CLIENT:
+            raise ValidationError("Only the provider can complete a provider-side item.")
+        if item.status != PlanItem.Status.OPEN:
+            raise ValidationError("This item is no longer open.")
+        item.status = PlanItem.Status.DONE
+        _stamp_done(item)
+    if comment is not None:
+        item.client_comment = comment.strip()
+    item.full_clean()
+    item.save(update_fields=["status", "done_at", "client_comment"])
+    return item

@@ -16,8 +16,16 @@ urlpatterns = [
         name="invitation_create",
     ),
     path("engagements/<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
+    path("engagements/<int:pk>/plan/new/", views.plan_item_create, name="plan_item_create"),
+    path(
+        "engagements/<int:pk>/plan/<int:item_pk>/edit/",
+        views.plan_item_edit,
+        name="plan_item_edit",
+    ),
     path("rate/", views.rate_list, name="rate_list"),
     path("rate/thanks/", views.rate_thanks, name="rate_thanks"),
     path("rate/engagements/<int:pk>/", views.rate_engagement, name="rate_engagement"),
+    path("rate/events/<int:pk>/review/", views.event_review, name="event_review"),
+    path("rate/plan/<int:pk>/", views.plan_item_client_update, name="plan_item_client_update"),
     path("rate/<str:token>/", views.rate, name="rate"),
 ]

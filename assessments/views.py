@@ -5,16 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partners import access
+from partners import selectors as partner_selectors
+from partners import services as partner_services
 from partners.decorators import provider_required, role_required
 
 from . import selectors, services
-from .forms import AssessmentForm, InvitationForm
-from .pages import portfolio
+from .forms import AssessmentForm, EventReviewForm, InvitationForm, PlanClientForm, PlanItemForm
+from .models import PlanItem
+from .pages import collaboration, portfolio
 from .pages.progress import progress_context
 from .pages.worklist import my_engagements_context
 
@@ -123,8 +127,87 @@ def rate_thanks(request):
 @require_safe
 @role_required(access.is_client)
 def rate_list(request):
-    engagements = selectors.rateable_engagements(request.user)
-    return render(request, "assessments/rate_list.html", {"engagements": engagements})
+    """The client's home, "Our collaboration"; the emailed link alone never opens it."""
+    context = collaboration.collaboration_context(user=request.user)
+    return render(request, "assessments/rate_list.html", context)
+
+
+def _collaboration_anchor(engagement_id):
+    return reverse("assessments:rate_list") + f"#engagement-{engagement_id}"
+
+
+@require_POST
+@role_required(access.is_client)
+def event_review(request, pk):
+    event = get_object_or_404(partner_selectors.reviewable_events(request.user), pk=pk)
+    form = EventReviewForm(request.POST, prefix=f"event-{pk}", event=event)
+    if form.is_valid():
+        partner_services.event_review(
+            event=event,
+            contact=request.user.contact,
+            status=form.cleaned_data["status"],
+            comment=form.cleaned_data["comment"],
+        )
+        verb = "confirmed" if form.cleaned_data["status"] == "confirmed" else "disputed"
+        messages.success(request, f"You {verb} “{event.title}”.")
+    else:
+        messages.error(request, f"“{event.title}”: {' '.join(_errors(form))}")
+    return redirect(_collaboration_anchor(event.engagement_id))
+
+
+def _errors(form):
+    return [error for errors in form.errors.values() for error in errors]
+
+
+@require_POST
+@role_required(access.is_client)
+def plan_item_client_update(request, pk):
+    item = get_object_or_404(collaboration.client_plan_items(request.user), pk=pk)
+    form = PlanClientForm(request.POST, prefix=f"plan-{pk}", item=item)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_errors(form))
+        services.plan_item_client_update(
+            item=item,
+            contact=request.user.contact,
+            done=form.cleaned_data.get("done", False),
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        messages.error(request, f"“{item.title}”: {' '.join(error.messages)}")
+    else:
+        messages.success(request, f"Plan item “{item.title}” updated.")
+    return redirect(_collaboration_anchor(item.engagement_id))
+
+
+@login_required
+def plan_item_create(request, pk):
+    """Adopt a suggestion (its fields arrive in the query string) or add a plan item."""
+    engagement = access.get_changeable_engagement(request.user, pk)
+    initial = {k: request.GET[k] for k in ("title", "dimension", "owner_side") if k in request.GET}
+    form = PlanItemForm(request.POST or None, initial=initial, engagement=engagement)
+    if request.method == "POST" and form.is_valid():
+        services.plan_item_create(
+            engagement=engagement, created_by=request.user, **form.cleaned_data
+        )
+        messages.success(request, f"“{form.cleaned_data['title']}” is on the plan.")
+        return redirect(engagement.get_absolute_url() + "#plan-h")
+    context = {"form": form, "engagement": engagement}
+    return render(request, "assessments/plan_item_form.html", context)
+
+
+@login_required
+def plan_item_edit(request, pk, item_pk):
+    """Edit, complete or drop a plan item."""
+    engagement = access.get_changeable_engagement(request.user, pk)
+    item = get_object_or_404(PlanItem.objects.filter(engagement=engagement), pk=item_pk)
+    form = PlanItemForm(request.POST or None, instance=item, engagement=engagement)
+    if request.method == "POST" and form.is_valid():
+        services.plan_item_update(item=item, data=form.cleaned_data)
+        messages.success(request, f"Plan item “{item.title}” saved.")
+        return redirect(engagement.get_absolute_url() + "#plan-h")
+    context = {"form": form, "engagement": engagement, "item": item}
+    return render(request, "assessments/plan_item_form.html", context)
 
 
 @role_required(access.is_client)

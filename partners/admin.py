@@ -71,8 +71,23 @@ class EngagementAdmin(admin.ModelAdmin):
 
 @admin.register(EngagementEvent)
 class EngagementEventAdmin(EvidenceAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "engagement", "kind", "impact", "occurred_on", "logged_by"]
-    list_filter = ["kind", "impact", "occurred_on"]
+    list_display = [
+        "title",
+        "engagement",
+        "kind",
+        "impact",
+        "occurred_on",
+        "logged_by",
+        "client_status",
+    ]
+    list_filter = ["kind", "impact", "occurred_on", "client_status"]
+    # The client's review is the client's word: only event_review writes it.
+    readonly_fields = [
+        "client_status",
+        "client_reviewed_by",
+        "client_reviewed_at",
+        "client_comment",
+    ]
     search_fields = ["title", "notes", "engagement__name", "engagement__partner__name"]
     list_select_related = ["engagement__partner", "logged_by"]
     autocomplete_fields = ["engagement", "logged_by"]

@@ -2,7 +2,8 @@
 
 Another door to the same services and access rules as the pages: querysets come from
 `access`, writes call `services`. Partners, contacts and events are the provider's register;
-client product owners get 403 here (they read their engagements in `assessments.api`).
+client product owners get 403 here (they read their engagements in `assessments.api`), except
+`events/{id}/review/`, where they confirm or dispute an event of their own partner.
 """
 
 import django_filters
@@ -14,17 +15,19 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from . import access, imports, services
+from . import access, imports, selectors, services
 from .choices import Dimension, EventKind
 from .imports import CsvRefused
 from .models import Engagement, EngagementEvent, Partner
 from .serializers import (
     BULK_MAX_ROWS,
     BulkResultSerializer,
+    ClientEventSerializer,
     ContactCreateSerializer,
     ContactSerializer,
     EventCreateSerializer,
     EventImportSerializer,
+    EventReviewSerializer,
     EventRowSerializer,
     EventSerializer,
     ImportResultSerializer,
@@ -39,6 +42,13 @@ class IsProviderStaff(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return access.is_provider_staff(request.user)
+
+
+class IsClient(permissions.BasePermission):
+    """Client product owners only."""
+
+    def has_permission(self, request, view):
+        return access.is_client(request.user)
 
 
 class ChangesEngagementToWrite(permissions.BasePermission):
@@ -184,10 +194,36 @@ class EventViewSet(viewsets.ModelViewSet):
     filterset_class = EventFilter
 
     def get_queryset(self):
+        if self.action == "review":
+            return selectors.reviewable_events(self.request.user)
         return access.visible_events(self.request.user).select_related("engagement")
 
     def get_serializer_class(self):
         return EventCreateSerializer if self.action == "create" else EventSerializer
+
+    @extend_schema(
+        summary="Review an event (client product owners)",
+        description="Confirm or dispute an event of your own partner from the last 180 days, "
+        "with an optional comment. The latest review counts; a disputed event does not count "
+        "toward the score, and the account manager is told by email.",
+        request=EventReviewSerializer,
+        responses={200: ClientEventSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsClient],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def review(self, request, pk=None):
+        event = self.get_object()
+        review = EventReviewSerializer(data=request.data)
+        review.is_valid(raise_exception=True)
+        event = services.event_review(
+            event=event, contact=request.user.contact, **review.validated_data
+        )
+        return Response(ClientEventSerializer(event).data)
 
     def perform_create(self, serializer):
         self.check_object_permissions(self.request, serializer.validated_data["engagement"])

@@ -162,6 +162,11 @@ class Engagement(models.Model):
 
 
 class EngagementEvent(models.Model):
+    class ClientStatus(models.TextChoices):
+        UNREVIEWED = "unreviewed", "Not reviewed by the client"
+        CONFIRMED = "confirmed", "Confirmed by the client"
+        DISPUTED = "disputed", "Disputed by the client"
+
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=40, choices=EventKind.choices)
     occurred_on = models.DateField()
@@ -176,6 +181,16 @@ class EngagementEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The client's review of this claim (DESIGN "The client's side: reviewing the evidence");
+    # written by services.event_review only, the latest review counts.
+    client_status = models.CharField(
+        max_length=10, choices=ClientStatus.choices, default=ClientStatus.UNREVIEWED
+    )
+    client_reviewed_by = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client_reviewed_at = models.DateTimeField(null=True, blank=True)
+    client_comment = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -185,6 +200,10 @@ class EngagementEvent(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_disputed(self):
+        return self.client_status == self.ClientStatus.DISPUTED
 
     @property
     def dimension(self):

@@ -1,8 +1,14 @@
 """Reads of the relationship register, with the joins their pages need."""
 
+import datetime as dt
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from . import access
+from .models import Engagement
+
+REVIEW_DAYS = 180
 
 
 def partner_list(*, user, query=""):
@@ -26,4 +32,16 @@ def first_changeable_engagement(*, user):
         .select_related("partner")
         .order_by("partner__name", "name")
         .first()
+    )
+
+
+def reviewable_events(user, today=None):
+    """The events a client product owner may review: their partner's open engagements, the
+    last 180 days. `notes` is never loaded: it stays internal to the provider."""
+    today = today or timezone.localdate()
+    return (
+        access.visible_events(user)
+        .exclude(engagement__status=Engagement.Status.CLOSED)
+        .filter(occurred_on__gt=today - dt.timedelta(days=REVIEW_DAYS), occurred_on__lte=today)
+        .defer("notes")
     )

@@ -46,6 +46,15 @@ class ContactCreateSerializer(ContactSerializer):
         return fields
 
 
+# The client's review of an event: set by the client through `review`, read-only for staff.
+CLIENT_REVIEW_FIELDS = (
+    "client_status",
+    "client_comment",
+    "client_reviewed_by",
+    "client_reviewed_at",
+)
+
+
 class EventSerializer(serializers.ModelSerializer):
     dimension = serializers.ChoiceField(
         choices=Dimension.choices, read_only=True, help_text="The dimension the kind feeds."
@@ -68,15 +77,16 @@ class EventSerializer(serializers.ModelSerializer):
             "points",
             "logged_by",
             "created_at",
+            *CLIENT_REVIEW_FIELDS,
         ]
-        read_only_fields = ["id", "engagement", "logged_by", "created_at"]
+        read_only_fields = ["id", "engagement", "logged_by", "created_at", *CLIENT_REVIEW_FIELDS]
 
 
 class EventCreateSerializer(EventSerializer):
     engagement = serializers.PrimaryKeyRelatedField(queryset=Engagement.objects.none())
 
     class Meta(EventSerializer.Meta):
-        read_only_fields = ["id", "logged_by", "created_at"]
+        read_only_fields = ["id", "logged_by", "created_at", *CLIENT_REVIEW_FIELDS]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -137,3 +147,21 @@ class ImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField(source="row_count", help_text="Rows read from the file.")
     created = serializers.IntegerField(help_text="Events saved (0 on a dry run).")
     engagements = ImportedEngagementSerializer(many=True, source="per_engagement")
+
+
+class EventReviewSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["confirmed", "disputed"], help_text="Did it happen as logged?"
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Optional, for the team."
+    )
+
+
+class ClientEventSerializer(serializers.ModelSerializer):
+    """An event as a client product owner sees it: never its internal `notes`."""
+
+    class Meta:
+        model = EngagementEvent
+        fields = ["id", "engagement", "kind", "occurred_on", "title", *CLIENT_REVIEW_FIELDS]
+        read_only_fields = fields

@@ -1,12 +1,20 @@
 """Writes of the relationship register: keyword-only, validated, transactional."""
 
-from django.core.exceptions import ValidationError
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Contact, Engagement, EngagementEvent, Partner
 from .signals import evidence_changed
+
+logger = logging.getLogger(__name__)
 
 PARTNER_FIELDS = ("name", "industry", "website", "notes")
 CONTACT_FIELDS = ("name", "email", "title", "is_product_owner", "user")
@@ -174,6 +182,68 @@ def event_delete(*, event):
     engagement_id = event.engagement_id
     event.delete()
     evidence_bump(engagement_ids=[engagement_id])
+
+
+REVIEW_STATUSES = (
+    EngagementEvent.ClientStatus.CONFIRMED,
+    EngagementEvent.ClientStatus.DISPUTED,
+)
+
+
+@transaction.atomic
+def event_review(*, event, contact, status, comment="") -> EngagementEvent:
+    """Record a client product owner's review of an event: confirmed or disputed.
+
+    Only a product owner of the event's partner may review (PermissionDenied otherwise); an
+    unknown status is refused (ValidationError, nothing saved). The latest review counts: it
+    replaces any earlier one. The engagement is marked for recompute, since a disputed event
+    weighs `disputed_event_weight`. A dispute emails the account manager after commit.
+    """
+    event = EngagementEvent.objects.select_related(
+        "engagement__partner", "engagement__account_manager"
+    ).get(pk=event.pk)
+    engagement = event.engagement
+    if not contact.is_product_owner or contact.partner_id != engagement.partner_id:
+        raise PermissionDenied("Only a product owner of this partner may review its events.")
+    if status not in REVIEW_STATUSES:
+        raise ValidationError({"status": "Choose confirmed or disputed."})
+    event.client_status = status
+    event.client_comment = comment.strip()
+    event.client_reviewed_by = contact
+    event.client_reviewed_at = timezone.now()
+    event.full_clean(exclude=["engagement", "logged_by", "client_reviewed_by"])
+    event.save(
+        update_fields=[
+            "client_status",
+            "client_comment",
+            "client_reviewed_by",
+            "client_reviewed_at",
+        ]
+    )
+    evidence_bump(engagement_ids=[engagement.pk])
+    if event.is_disputed:
+        transaction.on_commit(lambda: _dispute_notify(event=event, contact=contact))
+    return event
+
+
+def _dispute_notify(*, event, contact):
+    engagement = event.engagement
+    manager_email = engagement.account_manager.email
+    if not manager_email:
+        return
+    context = {
+        "event": event,
+        "engagement": engagement,
+        "contact": contact,
+        "link": settings.SITE_URL + engagement.get_absolute_url() + "#timeline",
+    }
+    subject = f"{engagement.partner.name} disputes an event of {engagement.name}"
+    body = render_to_string("partners/email/event_disputed.txt", context)
+    try:
+        send_mail(subject, body, None, [manager_email])
+    except OSError:
+        # The review is saved either way; the dispute also shows on the dashboard.
+        logger.exception("Could not email the dispute of event %s.", event.pk)
 
 
 class RowErrors(ValidationError):

@@ -21,6 +21,7 @@ router.register("events", partners_api.EventViewSet, basename="event")
 router.register("assessments", assessments_api.AssessmentViewSet, basename="assessment")
 router.register("invitations", assessments_api.InvitationViewSet, basename="invitation")
 router.register("level-changes", assessments_api.LevelChangeViewSet, basename="level-change")
+router.register("plan-items", assessments_api.PlanItemViewSet, basename="plan-item")
 
 v1 = [
     *router.urls,

@@ -218,7 +218,12 @@ SPECTACULAR_SETTINGS = {
     # Tags and operation ids by resource (engagements_list), not by the version prefix.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # One schema enum for the ladder, however many fields (level, from_level, …) use it.
-    "ENUM_NAME_OVERRIDES": {"Level": "partners.choices.Level"},
+    "ENUM_NAME_OVERRIDES": {
+        "Level": "partners.choices.Level",
+        "EngagementStatus": "partners.models.Engagement.Status",
+        "PlanItemStatus": "assessments.models.PlanItem.Status",
+        "EventReviewStatus": ["confirmed", "disputed"],
+    },
 }
 
 LOGGING = {

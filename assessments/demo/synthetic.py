@@ -44,10 +44,12 @@ def build_portfolio(
     seed=1,
     prefix="synthetic",
     account_manager=None,
+    disputed_share=0.0,
 ):
     """Create `engagements` engagements (10 per partner, 2 product owners per partner) with
     events, client assessments and daily snapshots spread over the year before `as_of`.
-    Returns the new engagement ids."""
+    About `disputed_share` of the events are disputed by the client. Returns the new
+    engagement ids."""
     rng = random.Random(seed)
     as_of = as_of or timezone.localdate()
     manager = account_manager or _manager(prefix)
@@ -105,6 +107,7 @@ def build_portfolio(
                 impact=rng.choice(IMPACTS),
                 occurred_on=as_of - dt.timedelta(days=rng.randrange(365)),
                 title=f"Event {i}",
+                client_status=_client_status(rng, disputed_share),
             )
             for pk, _ in rows
             for i in range(events_per_engagement)
@@ -141,6 +144,13 @@ def build_portfolio(
     if snapshot_days:
         _snapshots([pk for pk, _ in rows], snapshot_days, as_of, rng)
     return [pk for pk, _ in rows]
+
+
+def _client_status(rng, disputed_share):
+    # No draw without disputes, so that the portfolios of a given seed stay as they were.
+    if disputed_share and rng.random() < disputed_share:
+        return EngagementEvent.ClientStatus.DISPUTED
+    return EngagementEvent.ClientStatus.UNREVIEWED
 
 
 def _snapshots(ids, days, as_of, rng):

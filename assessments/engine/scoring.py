@@ -48,6 +48,7 @@ class EventInput(NamedTuple):
     occurred_on: date
     id: int | None = None
     title: str = ""
+    disputed: bool = False
 
 
 class AssessmentInput(NamedTuple):
@@ -81,6 +82,8 @@ class PolicyParams:
     trust_threshold: float = 65
     min_raters_advisor: int = 2
     demotion_band: float = 10
+    # Points of an event the client disputed are multiplied by this (0: they vanish).
+    disputed_event_weight: float = 0.0
 
     def dimension_weight(self, dimension):
         """Weight of a dimension in the overall score."""
@@ -207,15 +210,20 @@ def _contributions_by_dimension(events, as_of, policy):
         weight = decays.get(event.occurred_on)
         if weight is None:
             weight = decays[event.occurred_on] = decay(event.occurred_on, as_of, half_life)
+        if event.disputed:
+            weight *= policy.disputed_event_weight
         contributions[dimension].append((event, points * IMPACT_FACTORS[event.impact] * weight))
     return contributions
 
 
 def _top_events(contributions, limit=3):
     # Largest absolute contribution first; the most recent first among equals, so the list
-    # reads like a timeline.
+    # reads like a timeline. An event that contributes nothing (disputed, weight 0) explains
+    # nothing and is left out.
     ranked = heapq.nlargest(
-        limit, contributions, key=lambda pair: (abs(pair[1]), pair[0].occurred_on, pair[0].id or 0)
+        limit,
+        (pair for pair in contributions if pair[1] != 0),
+        key=lambda pair: (abs(pair[1]), pair[0].occurred_on, pair[0].id or 0),
     )
     return tuple(
         {

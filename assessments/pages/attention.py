@@ -1,11 +1,12 @@
 """What needs attention in a relationship: stale, at risk, falling (DESIGN.md "Relationship
-insights"), for whole portfolios at once.
+insights") and an overdue plan item (DESIGN.md "The plan to the next rung"), for whole
+portfolios at once.
 
-The database supplies three facts per engagement in one pass (the 30-day score change, the
-last client rating, whether a level was lost in 90 days), each a single correlated lookup on
-an index; the rules below turn those facts into flags in Python. Evaluating the rules in SQL
-instead repeats every lookup inside each CASE that mentions it, which made a 10,000
-engagement portfolio several times slower.
+The database supplies four facts per engagement in one pass (the 30-day score change, the
+last client rating, whether a level was lost in 90 days, whether a plan item is overdue),
+each a single correlated lookup on an index; the rules below turn those facts into flags in
+Python. Evaluating the rules in SQL instead repeats every lookup inside each CASE that
+mentions it, which made a 10,000 engagement portfolio several times slower.
 """
 
 import datetime as dt
@@ -16,19 +17,20 @@ from django.utils import timezone
 
 from partners.models import Engagement
 
-from ..models import LevelChange, MaturitySnapshot, TrustAssessment
+from ..models import LevelChange, MaturitySnapshot, PlanItem, TrustAssessment
 from ..selectors import local_day_bounds
 
 STALE_AFTER_DAYS = 120
 RISK_DROP = 10
 RISK_DROP_DAYS = 30
 LEVEL_LOST_DAYS = 90
-FACTS = ("status", "score", "change_30d", "last_rating_at", "level_lost")
+FACTS = ("status", "score", "change_30d", "last_rating_at", "level_lost", "plan_overdue")
 
 
 def with_facts(engagements, *, today=None):
     """Annotate change_30d (score now − score 30 days ago), last_rating_at (latest client
-    rating), level_lost (a demotion in the last 90 days) and the latest confidence."""
+    rating), level_lost (a demotion in the last 90 days), plan_overdue (an open plan item
+    past its due date) and the latest confidence."""
     today = today or timezone.localdate()
     past_score = MaturitySnapshot.objects.filter(
         engagement=OuterRef("pk"), as_of__lte=today - dt.timedelta(days=RISK_DROP_DAYS)
@@ -42,12 +44,16 @@ def with_facts(engagements, *, today=None):
         to_level__lt=F("from_level"),
     )
     latest = MaturitySnapshot.objects.filter(engagement=OuterRef("pk")).order_by("-as_of")
+    overdue = PlanItem.objects.filter(
+        engagement=OuterRef("pk"), status=PlanItem.Status.OPEN, due_on__lt=today
+    )
     return engagements.annotate(
         change_30d=ExpressionWrapper(
             F("score") - Subquery(past_score.values("score")[:1]), output_field=FloatField()
         ),
         last_rating_at=Subquery(last_rating.values("submitted_at")[:1]),
         level_lost=Exists(demotions),
+        plan_overdue=Exists(overdue),
         confidence=Subquery(latest.values("confidence")[:1]),
     )
 
@@ -59,9 +65,9 @@ def stale_since(today):
 
 
 def flag(item, *, since):
-    """Set is_stale, is_at_risk, is_falling and attention (at risk 4 + stale 2 + falling 1)
-    on an engagement or fact row. Closed engagements are never flagged: nothing more is
-    expected of them."""
+    """Set is_stale, is_at_risk, is_falling, is_overdue and attention (at risk 4 + stale 2 +
+    falling 1 + plan overdue 1) on an engagement or fact row. Closed engagements are never
+    flagged: nothing more is expected of them."""
     is_open = item.status != Engagement.Status.CLOSED
     change = item.change_30d
     item.is_stale = is_open and (item.last_rating_at is None or item.last_rating_at < since)
@@ -69,7 +75,8 @@ def flag(item, *, since):
         (change is not None and change <= -RISK_DROP) or bool(item.level_lost)
     )
     item.is_falling = is_open and change is not None and change < 0
-    item.attention = 4 * item.is_at_risk + 2 * item.is_stale + item.is_falling
+    item.is_overdue = is_open and bool(item.plan_overdue)
+    item.attention = 4 * item.is_at_risk + 2 * item.is_stale + item.is_falling + item.is_overdue
     return item
 
 
@@ -86,6 +93,7 @@ class FactRow:
     change_30d: float | None
     last_rating_at: object
     level_lost: bool
+    plan_overdue: bool
     extra: tuple = ()
 
 
@@ -114,4 +122,5 @@ def summarise(rows):
         "at_risk": sum(row.is_at_risk for row in rows),
         "stale": sum(row.is_stale for row in rows),
         "falling": sum(row.is_falling for row in rows),
+        "overdue": sum(row.is_overdue for row in rows),
     }

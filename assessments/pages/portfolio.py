@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from partners import access
 from partners.forms import UserChoiceField
-from partners.models import Engagement, Level, Partner, display_name
+from partners.models import Engagement, EngagementEvent, Level, Partner, display_name
 
 from .. import selectors
 from . import attention, charts, insights
@@ -137,6 +137,20 @@ def _insight_lists(engagements, limit=8):
     }
 
 
+def disputed_evidence(engagements, limit=8):
+    """The latest disputes among the engagements' events, newest review first, and the total."""
+    disputed = EngagementEvent.objects.filter(
+        engagement__in=engagements.values("pk"),
+        client_status=EngagementEvent.ClientStatus.DISPUTED,
+    )
+    latest = disputed.select_related("engagement__partner", "client_reviewed_by").order_by(
+        "-client_reviewed_at", "-pk"
+    )[:limit]
+    events = list(latest)
+    total = len(events) if len(events) < limit else disputed.count()
+    return {"disputed": events, "disputed_total": total, "disputed_more": total - len(events)}
+
+
 def dashboard_context(*, user, params):
     form = PortfolioFilterForm(params)
     filters = form.filters()
@@ -157,6 +171,7 @@ def dashboard_context(*, user, params):
         "one_person_total": one_person_total,
         "one_person_more": one_person_total - len(one_person),
         "page": table_page(engagements, filters, params.get("page")),
+        **disputed_evidence(engagements),
     }
 
 

@@ -15,7 +15,7 @@ from partners.choices import Dimension, Level
 from .. import selectors
 from ..engine.scoring import DIMENSIONS, TRUST, TRUST_ITEMS
 from ..models import LevelChange, MaturitySnapshot, TrustAssessment
-from . import charts, relationship
+from . import charts, plan, relationship
 from .timeline import timeline_page
 
 TREND_DAYS = 365
@@ -226,4 +226,7 @@ def progress_context(request, engagement):
         "timeline_form": timeline_form,
         "page": page,
         "can_change": access.can_change_engagement(request.user, engagement),
+        **plan.plan_context(
+            engagement=engagement, explanation=explanation, policy=policy, today=today
+        ),
     }

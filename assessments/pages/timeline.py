@@ -70,7 +70,9 @@ def timeline_page(*, engagement, assessments, changes, params):
     page = Paginator(entries, PAGE_SIZE).get_page(params.get("page"))
     event_ids = [entry.pk for entry in page.object_list if entry.type == "event"]
     if event_ids:
-        events = EngagementEvent.objects.select_related("logged_by").in_bulk(event_ids)
+        events = EngagementEvent.objects.select_related("logged_by", "client_reviewed_by").in_bulk(
+            event_ids
+        )
         for entry in page.object_list:
             if entry.type == "event":
                 entry.item = events[entry.pk]

@@ -27,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--events-per-engagement", type=int, default=100)
         parser.add_argument("--assessments-per-engagement", type=int, default=4)
         parser.add_argument(
+            "--disputed-share",
+            type=float,
+            default=0.1,
+            help="Share of the events the client disputes (0.1).",
+        )
+        parser.add_argument(
             "--sample", type=int, default=200, help="Engagements timed with the loop (200)."
         )
         parser.add_argument("--keep-db", action="store_true", help="Keep the scratch database.")
@@ -36,7 +42,14 @@ class Command(BaseCommand):
             self.run(**options)
 
     def run(
-        self, *, engagements, events_per_engagement, assessments_per_engagement, sample, **options
+        self,
+        *,
+        engagements,
+        events_per_engagement,
+        assessments_per_engagement,
+        disputed_share,
+        sample,
+        **options,
     ):
         as_of = timezone.localdate()
         started = time.perf_counter()
@@ -46,12 +59,14 @@ class Command(BaseCommand):
             assessments_per_engagement=assessments_per_engagement,
             as_of=as_of,
             prefix="bench",
+            disputed_share=disputed_share,
         )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE") if connection.vendor == "postgresql" else None
         self.stdout.write(
             f"Built {len(ids):,} engagements, {len(ids) * events_per_engagement:,} events, "
-            f"{len(ids) * assessments_per_engagement:,} client assessments in "
+            f"{len(ids) * assessments_per_engagement:,} client assessments "
+            f"({disputed_share:.0%} of the events disputed) in "
             f"{time.perf_counter() - started:.1f} s."
         )
         set_seconds = self.time_set_based(as_of)

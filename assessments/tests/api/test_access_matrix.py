@@ -6,7 +6,7 @@ and their own ratings, and may write nothing but a rating of their own partner's
 
 import pytest
 
-from assessments.models import AssessmentInvitation, TrustAssessment
+from assessments.models import AssessmentInvitation, PlanItem, TrustAssessment
 from assessments.tests.factories import LIKERT_ANSWERS
 from partners.models import Engagement
 from partners.tests.factories import PERSONAS
@@ -85,6 +85,25 @@ CASES = {
         lambda w: {"engagement": w.engagement_a.pk, "contact": w.other_contact_a.pk},
         {**MANAGERS_OF_A, "client_a": 403, "client_b": 403},
     ),
+    "plan items list": ("get", "/api/v1/plan-items/", None, EVERYONE_SIGNED_IN),
+    "plan item detail": (
+        "get",
+        "/api/v1/plan-items/{w.plan_item_a.pk}/",
+        None,
+        ENGAGEMENT_A_READERS,
+    ),
+    "plan item create": (
+        "post",
+        "/api/v1/plan-items/",
+        lambda w: {"engagement": w.engagement_a.pk, "title": "Domain workshop"},
+        {**MANAGERS_OF_A, "client_a": 403, "client_b": 403},
+    ),
+    "plan item update": (
+        "patch",
+        "/api/v1/plan-items/{w.plan_item_a.pk}/",
+        lambda w: {"status": "done"},
+        {"am": 200, "other_am": 403, "leader": 200, "staff": 200, "client_a": 403, "client_b": 403},
+    ),
     "level changes list": ("get", "/api/v1/level-changes/", None, LEADERSHIP_ONLY),
     "level change detail": (
         "get",
@@ -100,6 +119,7 @@ def engine_state():
         sorted(Engagement.objects.values_list("pk", "name", "description")),
         TrustAssessment.objects.count(),
         AssessmentInvitation.objects.count(),
+        sorted(PlanItem.objects.values_list("pk", "title", "status")),
     )
 
 

@@ -88,6 +88,7 @@ def aim_at_real_objects(case, world):
         "assessments": world.assessment_a,
         "invitations": world.invitation_a,
         "level-changes": world.level_change_a,
+        "plan-items": world.plan_item_a,
     }
     for name in case.path_parameters or {}:
         obj = world.engagement_a if name == "engagement_id" else real[resource]

@@ -168,6 +168,14 @@ def varied_portfolio(partner_a, partner_b, am):
     engagements = [strong_engagement(partner_a, am), strong_engagement(partner_b, am)]
     plain = EngagementFactory(partner=partner_a, account_manager=am, started_on=dt.date(2025, 1, 1))
     EventFactory(engagement=plain, kind="escalation", impact="high", occurred_on=T)
+    # Disputed events: one alone in its dimension, one among others.
+    EventFactory(engagement=plain, kind="domain_workshop", occurred_on=T, client_status="disputed")
+    EventFactory(
+        engagement=plain, kind="milestone_delivered", occurred_on=T, client_status="disputed"
+    )
+    EventFactory(
+        engagement=plain, kind="incident_resolved", occurred_on=T, client_status="confirmed"
+    )
     engagements.append(plain)
     empty = EngagementFactory(partner=partner_b, account_manager=am, started_on=dt.date(2025, 1, 1))
     engagements.append(empty)
@@ -231,7 +239,8 @@ def test_history_rebuild_makes_daily_snapshots(worked_example):
     assert days == [T - dt.timedelta(days=n) for n in range(4, -1, -1)]
 
 
-def test_sql_event_summaries_equal_python_summaries(partner_a, am):
+@pytest.mark.parametrize("disputed_weight", [0.0, 0.5])
+def test_sql_event_summaries_equal_python_summaries(partner_a, am, disputed_weight):
     import random
 
     from assessments import selectors
@@ -250,8 +259,13 @@ def test_sql_event_summaries_equal_python_summaries(partner_a, am):
                 impact=rng.choice(["low", "normal", "high"]),
                 occurred_on=T - dt.timedelta(days=rng.randrange(-5, 400)),
                 title=f"e{n}",
+                client_status=rng.choice(["unreviewed", "confirmed", "disputed"]),
             )
-    policy = PolicyParams()
+    # Every event of one dimension disputed: its totals must survive without top events.
+    EventFactory(
+        engagement=engagements[3], kind="escalation", occurred_on=T, client_status="disputed"
+    )
+    policy = PolicyParams(disputed_event_weight=disputed_weight)
     ids = [e.pk for e in engagements]
     from_sql = selectors.event_summaries(engagement_ids=ids, as_of=T, policy=policy)
     events = selectors.window_events(engagement_ids=ids, as_of=T, window_days=365)
@@ -264,7 +278,9 @@ def test_sql_event_summaries_equal_python_summaries(partner_a, am):
             assert [(e["id"], e["points"]) for e in got.top_events[name]] == [
                 (e["id"], e["points"]) for e in top
             ]
-    assert from_sql[engagements[3].pk].count == 0
+    assert from_sql[engagements[3].pk].count == 1
+    assert from_sql[engagements[3].pk].points["delivery"] == pytest.approx(-4 * disputed_weight)
+    assert len(from_sql[engagements[3].pk].top_events["delivery"]) == (disputed_weight > 0)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -284,3 +300,26 @@ def test_pipelined_recompute_equals_locked_batches(partner_a, partner_b, am, mon
         pipelined_rows
     )
     assert {level for _, level, _, _ in pipelined_rows} >= {1, 4}
+
+
+def test_a_disputed_event_leaves_the_score_and_a_confirmed_one_stays(worked_example, client_a):
+    from partners.services import event_review
+
+    before = services.engagement_recompute(engagement=worked_example, as_of=T).explanation
+    events = {e.kind: e for e in worked_example.events.filter(occurred_on__gte=dt.date(2026, 6, 1))}
+    strategy, recommendation = (
+        events["strategy_invitation"],
+        events["technical_recommendation_adopted"],
+    )
+
+    event_review(event=strategy, contact=client_a.contact, status="disputed", comment="Not us")
+    event_review(event=recommendation, contact=client_a.contact, status="confirmed")
+    after = services.engagement_recompute(engagement=worked_example, as_of=T).explanation
+
+    partnership = after["dimensions"]["partnership"]
+    assert before["dimensions"]["partnership"]["points"] == 3.85
+    assert partnership["points"] == 0
+    assert partnership["top_events"] == []
+    assert after["dimensions"]["technical"] == before["dimensions"]["technical"]
+    assert recommendation.pk in [e["id"] for e in after["dimensions"]["technical"]["top_events"]]
+    assert after["score"] < before["score"]

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 
 from assessments.engine.scoring import (
+    EventInput,
     PolicyParams,
     evaluate,
     gates_passed,
@@ -128,6 +129,48 @@ def test_top_events_keep_three():
     top = run(events).dimensions["delivery"].top_events
 
     assert [item["id"] for item in top] == [0, 1, 2]
+
+
+# --- the client's review of the evidence --------------------------------------------------------
+
+
+def test_disputed_event_vanishes_from_points_and_top_events():
+    confirmed = event(EventKind.STRATEGY_INVITATION, days_ago(10), id=1)
+    disputed = EventInput(EventKind.PROPOSAL_ADOPTED, "normal", days_ago(5), id=2, disputed=True)
+
+    with_dispute = run([confirmed, disputed]).dimensions["partnership"]
+    alone = run([confirmed]).dimensions["partnership"]
+
+    assert with_dispute.points == approx(4 * 0.5 ** (10 / 90))
+    assert with_dispute.points == alone.points
+    assert [item["id"] for item in with_dispute.top_events] == [1]
+
+
+def test_confirmed_event_counts_like_an_unreviewed_one():
+    unreviewed = event(EventKind.DOMAIN_WORKSHOP, days_ago(3), id=1)
+    confirmed = unreviewed._replace(id=2)
+
+    assert (
+        run([confirmed]).dimensions["domain"].points
+        == run([unreviewed]).dimensions["domain"].points
+    )
+    assert run([confirmed]).score > 0
+
+
+def test_disputed_event_weight_scales_a_disputed_events_points():
+    disputed = EventInput(EventKind.ESCALATION, "normal", AS_OF, id=1, disputed=True)
+    policy = PolicyParams(disputed_event_weight=0.25)
+
+    result = run([disputed], policy=policy).dimensions["delivery"]
+
+    assert result.points == approx(-1.0)
+    assert result.top_events[0]["points"] == -1.0
+
+
+def test_disputed_events_still_count_as_events_in_the_window():
+    disputed = EventInput(EventKind.ESCALATION, "normal", AS_OF, id=1, disputed=True)
+
+    assert run([disputed]).event_count == 1
 
 
 # --- gates ------------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from assessments import services
+from assessments.models import PlanItem
 from partners.tests.factories import ContactFactory, EventFactory
 
 PERSONAS = ("anonymous", "am", "other_am", "leader", "client_a", "client_b", "staff")
@@ -38,6 +40,9 @@ ACCOUNT_MANAGERS = _expect(302, 200, 200, 403, 403, 403, 403)
 LEADERSHIP = _expect(302, 403, 403, 200, 403, 403, 403)
 CLIENTS = _expect(302, 403, 403, 403, 200, 200, 403)
 CLIENT_A = _expect(302, 403, 403, 403, 200, 404, 403)
+# A client's write on /rate/ (POST only): client A is redirected back to their page, client B
+# cannot see partner A's event or plan item at all.
+CLIENT_A_POSTS = _expect(302, 403, 403, 403, 302, 404, 403)
 # Provider pages scoped to engagement A: a client is refused before the engagement is read.
 PROVIDER_CHANGERS = _expect(302, 200, 403, 200, 403, 403, 200)
 
@@ -135,6 +140,18 @@ MATRIX = {
     ),
     # Anyone holding a valid link may rate; the link is the credential.
     "rate/<str:token>/": Row("assessments:rate", ("token",), get=ALL_200, post=ALL_200),
+    "rate/events/<int:pk>/review/": Row(
+        "assessments:event_review", ("recent_event",), get=ALL_405, post=CLIENT_A_POSTS
+    ),
+    "rate/plan/<int:pk>/": Row(
+        "assessments:plan_item_client_update", ("plan_item",), get=ALL_405, post=CLIENT_A_POSTS
+    ),
+    "engagements/<int:pk>/plan/new/": Row(
+        "assessments:plan_item_create", ("engagement",), get=CHANGERS, post=CHANGERS
+    ),
+    "engagements/<int:pk>/plan/<int:item_pk>/edit/": Row(
+        "assessments:plan_item_edit", ("engagement", "plan_item"), get=CHANGERS, post=CHANGERS
+    ),
 }
 
 
@@ -168,6 +185,15 @@ def world(engagement_a, engagement_b, partner_a, am, client_a, client_b):
         "partner": partner_a.slug,
         "contact": contact.pk,
         "event": EventFactory(engagement=engagement_a, title="Kick-off delivered").pk,
+        "recent_event": EventFactory(
+            engagement=engagement_a,
+            title="Sprint demo held",
+            occurred_on=timezone.localdate(),
+            notes="Internal: the demo nearly failed",
+        ).pk,
+        "plan_item": PlanItem.objects.create(
+            engagement=engagement_a, title="Quarterly roadmap day", owner_side="client"
+        ).pk,
         "token": token,
     }
 
@@ -187,8 +213,15 @@ def personas(am, other_am, leader, client_a, client_b, staff):
 
 # What each client persona must never read: the other partner's names.
 FOREIGN = {
-    "client_a": ("Borealis Bank", "Mobile banking"),
-    "client_b": ("Acme Logistics", "Route planner", "Kick-off delivered", "Rita Rater"),
+    "client_a": ("Borealis Bank", "Mobile banking", "the demo nearly failed"),
+    "client_b": (
+        "Acme Logistics",
+        "Route planner",
+        "Kick-off delivered",
+        "Rita Rater",
+        "Sprint demo held",
+        "Quarterly roadmap day",
+    ),
 }
 # The rating link shows its engagement to whoever holds it, by design.
 LINK_ROUTES = {"rate/<str:token>/"}

@@ -81,6 +81,22 @@ CASES = {
         # A row for an engagement one may not change is a row error: nothing is saved.
         {"am": 201, "other_am": 400, "leader": 201, "staff": 201},
     ),
+    # The one write of a client: reviewing an event of their own partner. Provider staff may
+    # not; client B does not see partner A's event at all.
+    "event review": (
+        "post",
+        "/api/v1/events/{w.event_a.pk}/review/",
+        lambda w: {"status": "disputed", "comment": "Not as logged"},
+        {
+            "anonymous": 403,
+            "am": 403,
+            "other_am": 403,
+            "leader": 403,
+            "staff": 403,
+            "client_a": 200,
+            "client_b": 404,
+        },
+    ),
 }
 
 
@@ -88,7 +104,7 @@ def register_state():
     return (
         sorted(Partner.objects.values_list("name", "notes")),
         sorted(Contact.objects.values_list("email", "title")),
-        sorted(EngagementEvent.objects.values_list("pk", "title")),
+        sorted(EngagementEvent.objects.values_list("pk", "title", "client_status")),
     )
 
 

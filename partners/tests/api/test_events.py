@@ -44,6 +44,10 @@ def test_logging_an_event_recomputes_the_score(
         "points": 8.0,
         "logged_by": am.pk,
         "created_at": response.json()["created_at"],
+        "client_status": "unreviewed",
+        "client_comment": "",
+        "client_reviewed_by": None,
+        "client_reviewed_at": None,
     }
     assert len(callbacks) == 1
     engagement_a.refresh_from_db()
@@ -177,3 +181,59 @@ def test_page_size_is_capped(api, am, engagement_a):
 
     assert len(response.json()["results"]) == 200
     assert response.json()["count"] == 205
+
+
+def test_client_status_is_read_only_for_provider_staff(api, am, engagement_a):
+    event = EventFactory(engagement=engagement_a, logged_by=am)
+
+    response = api(am).patch(
+        f"{URL}{event.pk}/",
+        {"client_status": "confirmed", "client_comment": "Sure", "title": "Renamed"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    event.refresh_from_db()
+    assert (event.title, event.client_status, event.client_comment) == (
+        "Renamed",
+        "unreviewed",
+        "",
+    )
+
+
+def test_a_client_reviews_an_event_and_never_sees_its_notes(api, client_a, engagement_a, am):
+    event = EventFactory(
+        engagement=engagement_a, occurred_on=TODAY, notes="Internal: margin is thin", logged_by=am
+    )
+
+    response = api(client_a).post(
+        f"{URL}{event.pk}/review/", {"status": "disputed", "comment": "Not held"}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert "notes" not in body
+    assert "margin is thin" not in response.content.decode()
+    assert (body["client_status"], body["client_comment"]) == ("disputed", "Not held")
+    assert body["client_reviewed_by"] == client_a.contact.pk
+    event.refresh_from_db()
+    assert event.client_status == "disputed"
+
+
+def test_a_review_with_an_unknown_status_is_refused(api, client_a, engagement_a):
+    event = EventFactory(engagement=engagement_a, occurred_on=TODAY)
+
+    response = api(client_a).post(f"{URL}{event.pk}/review/", {"status": "maybe"}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["status"]
+    event.refresh_from_db()
+    assert event.client_status == "unreviewed"
+
+
+def test_events_older_than_180_days_are_not_reviewable(api, client_a, engagement_a):
+    event = EventFactory(engagement=engagement_a, occurred_on=TODAY - dt.timedelta(days=180))
+
+    response = api(client_a).post(f"{URL}{event.pk}/review/", {"status": "confirmed"})
+
+    assert response.status_code == 404
