@@ -1,4 +1,4 @@
-"""The REST API under /api/v1/, its OpenAPI description and docs, and the API token page."""
+"""The REST API under /api/v1/ and its OpenAPI description and docs."""
 
 from django.urls import include, path
 from drf_spectacular.views import (
@@ -8,10 +8,9 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
+from accounts import api_tokens
 from assessments import api as assessments_api
 from partners import api as partners_api
-
-from . import api_tokens
 
 router = SimpleRouter()
 router.register("partners", partners_api.PartnerViewSet, basename="partner")
@@ -54,5 +53,4 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api_schema", template_name="api/redoc.html"),
         name="api_redoc",
     ),
-    path("accounts/api-token/", api_tokens.api_token, name="api_token"),
 ]

@@ -20,6 +20,32 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def force_login_gives_the_second_factor(monkeypatch):
+    """Django's force_login signs a user in without their password; here it also skips
+    their second factor (accounts.two_factor), as if they had given both. Tests of two-factor
+    sign-in itself go through the forms."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.middleware import TWO_FACTOR_PENDING
+
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        if session.get(TWO_FACTOR_PENDING) or user.is_staff:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="tests")
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session[TWO_FACTOR_PENDING] = False
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
 def make_user(username, group=None, **kwargs):
     from django.contrib.auth.models import Group
 

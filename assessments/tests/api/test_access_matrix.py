@@ -106,7 +106,7 @@ def engine_state():
 @pytest.mark.parametrize("case", CASES)
 def test_status(case, persona, world, as_persona):
     method, url, body, expected = CASES[case]
-    expected = {"anonymous": 403, **expected}[persona]
+    expected = {"anonymous": 401, **expected}[persona]
     _, client = as_persona(persona)
     before = engine_state()
 

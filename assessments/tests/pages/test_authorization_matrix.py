@@ -63,9 +63,22 @@ MATRIX = {
     "accounts/api-token/": Row(
         "api_token",
         get=_expect(302, 200, 200, 200, 200, 200, 200),
-        post=_expect(302, 302, 302, 302, 302, 302, 302),
+        post=_expect(302, 200, 200, 200, 200, 200, 200),
+    ),
+    # Anyone signed in may add an authenticator app; only who has one is asked for a code.
+    "accounts/two-factor/": Row(
+        "two_factor_setup",
+        get=_expect(302, 200, 200, 200, 200, 200, 200),
+        post=_expect(302, 200, 200, 200, 200, 200, 200),
+    ),
+    "accounts/two-factor/verify/": Row(
+        "two_factor_verify",
+        get=_expect(302, 302, 302, 302, 302, 302, 200),
+        post=_expect(302, 302, 302, 302, 302, 302, 200),
     ),
     "healthz": Row("healthz", get=ALL_200, post=ALL_405),
+    # The test client calls from 127.0.0.1, which METRICS_ALLOWED_IPS allows by default.
+    "metrics": Row("metrics", get=ALL_200, post=ALL_405),
     "partners/": Row("partners:list", get=PROVIDERS, post=ALL_405),
     "partners/new/": Row("partners:create", get=PROVIDERS, post=PROVIDERS),
     "partners/<slug:slug>/": Row("partners:detail", ("partner",), get=PROVIDERS, post=ALL_405),

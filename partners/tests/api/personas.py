@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.api_tokens import api_token_create
 from assessments import services as assessment_services
 from assessments.models import LevelChange
 from assessments.tests.factories import AssessmentFactory, local_noon
@@ -57,8 +57,8 @@ def api():
     def client_for(user):
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _, key = api_token_create(user=user, name="tests")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return client_for
