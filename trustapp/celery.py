@@ -9,4 +9,4 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Task counts and durations for /metrics, in whichever process runs the task.
-from . import metrics  # noqa: E402, F401
+import trustapp.metrics  # noqa: E402, F401

@@ -1,14 +1,19 @@
 """A request id on every log line and on the response, so one request's lines can be found.
 
 The middleware takes the id a proxy sent in X-Request-ID when it looks like one (letters,
-digits and dashes), otherwise makes one, and keeps it in a context variable for the rest of
-the request; the logging filter copies it onto every record ("-" outside a request).
+digits and dashes), otherwise makes one, and keeps it in a context variable until the
+response is closed: Django logs an error response ("Not Found: /x/") after the middleware
+has returned, and that line needs the id too. The logging filter copies it onto every record
+("-" outside a request).
 """
 
 import logging
 import re
 import uuid
 from contextvars import ContextVar
+
+from django.core.signals import request_finished
+from django.dispatch import receiver
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
@@ -23,13 +28,15 @@ class RequestIdMiddleware:
         sent = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = sent if _SAFE_ID.fullmatch(sent) else uuid.uuid4().hex
         request.request_id = request_id
-        token = current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
+        current_request_id.set(request_id)
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+@receiver(request_finished, dispatch_uid="request_id_forget")
+def forget_request_id(sender, **kwargs):
+    current_request_id.set("-")
 
 
 class RequestIdFilter(logging.Filter):

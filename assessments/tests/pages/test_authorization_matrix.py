@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import services
 from partners.tests.factories import ContactFactory, EventFactory
+from trustapp.tests.test_security_headers import STRICT_POLICY, directives
 
 PERSONAS = ("anonymous", "am", "other_am", "leader", "client_a", "client_b", "staff")
 # Django admin has its own permission system, and the REST API under /api/ has its own
@@ -228,13 +229,17 @@ def _visit(client, user, url):
 def test_status(client, world, personas, route):
     row = MATRIX[route]
     url = reverse(row.name, args=[world.get(arg, arg) for arg in row.args])
-    statuses, leaks = {}, {}
+    statuses, leaks, policies = {}, {}, set()
     for persona, user in personas.items():
         got, posted = _visit(client, user, url)
         statuses[persona] = (got.status_code, posted.status_code)
+        if got["Content-Type"].startswith("text/html"):
+            policies.add(got.get("Content-Security-Policy"))
         if persona in FOREIGN and route not in LINK_ROUTES:
             bodies = _body(got) + _body(posted)
             leaks[persona] = [name for name in FOREIGN[persona] if name in bodies]
 
     assert statuses == {p: (row.get[p], row.post[p]) for p in PERSONAS}
     assert leaks == dict.fromkeys(leaks, [])
+    # Every HTML answer, page or error, carries the strict Content-Security-Policy.
+    assert [directives(policy or "") for policy in policies] == [STRICT_POLICY] * len(policies)
