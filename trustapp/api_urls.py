@@ -1,5 +1,7 @@
 """The REST API under /api/v1/ and its OpenAPI description and docs."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -40,7 +42,7 @@ urlpatterns = [
     path("api/v1/", include((v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Both documentation pages load their scripts from drf-spectacular-sidecar's static
-    # files (no CDN) and run no inline script, so they work under a strict CSP.
+    # files (no CDN) and run no inline script. Swagger UI works under the strict CSP.
     path(
         "api/docs/",
         SpectacularSwaggerSplitView.as_view(
@@ -48,9 +50,15 @@ urlpatterns = [
         ),
         name="api_docs",
     ),
+    # Redoc's bundle renders with styled-components, which inserts <style> elements at run
+    # time and cannot be handed a nonce from outside the bundle: without inline styles the
+    # page stays blank. Its search index runs in a Web Worker made from a blob: URL. This one
+    # view may apply inline styles and start that worker; its page scripts stay 'self' only.
     path(
         "api/redoc/",
-        SpectacularRedocView.as_view(url_name="api_schema", template_name="api/redoc.html"),
+        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+            SpectacularRedocView.as_view(url_name="api_schema", template_name="api/redoc.html")
+        ),
         name="api_redoc",
     ),
 ]

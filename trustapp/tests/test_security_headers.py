@@ -23,12 +23,22 @@ def directives(header):
     return {name: value for name, value in pairs}
 
 
-@pytest.mark.parametrize("url", ["/accounts/login/", "/api/docs/", "/api/redoc/", "/no-such-page/"])
+@pytest.mark.parametrize("url", ["/accounts/login/", "/api/docs/", "/no-such-page/"])
 def test_every_page_carries_the_strict_policy(client, url):
     response = client.get(url)
 
     assert directives(response["Content-Security-Policy"]) == STRICT_POLICY
     assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+def test_only_redoc_may_apply_inline_styles_and_its_scripts_stay_strict(client):
+    policy = directives(client.get("/api/redoc/")["Content-Security-Policy"])
+
+    assert policy == {
+        **STRICT_POLICY,
+        "style-src": "'self' 'unsafe-inline'",
+        "worker-src": "'self' blob:",
+    }
 
 
 def test_permissions_policy_turns_off_device_features(client):
