@@ -25,7 +25,10 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and SIGNED_IN_AT in request.session:
+        if request.user.is_authenticated and SIGNED_IN_AT not in request.session:
+            # Signed in before these stamps existed: their lifetime starts now.
+            request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = time.time()
+        elif request.user.is_authenticated:
             now = time.time()
             signed_in_at = request.session[SIGNED_IN_AT]
             last_seen = request.session.get(LAST_SEEN, signed_in_at)

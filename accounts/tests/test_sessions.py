@@ -49,3 +49,19 @@ def test_a_busy_session_ends_at_its_absolute_lifetime(client, am, settings):
     lasted = dt.timedelta(minutes=50 * len(statuses))
     assert statuses[-1] == 302
     assert dt.timedelta(days=7) <= lasted < dt.timedelta(days=7, hours=1)
+
+
+def test_a_session_from_before_the_stamps_gets_its_lifetime_from_its_next_request(client, am):
+    from accounts.middleware import LAST_SEEN, SIGNED_IN_AT
+
+    client.force_login(am)
+    session = client.session
+    del session[SIGNED_IN_AT], session[LAST_SEEN]
+    session.save()
+    start = timezone.now()
+
+    first = client.get(PAGE).status_code
+    with time_machine.travel(start + dt.timedelta(hours=9)):
+        after_idle = client.get(PAGE).status_code
+
+    assert (first, after_idle) == (200, 302)
