@@ -76,3 +76,13 @@ def test_staff_unlock_in_admin(client, am, staff):
 
     assert not AccessAttempt.objects.exists()
     assert sign_in(client, PASSWORD).status_code == 302
+
+
+def test_a_rotating_x_forwarded_for_does_not_escape_the_lockout(client, am):
+    statuses = [
+        sign_in(client, "guess", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(5)
+    ]
+    right = sign_in(client, PASSWORD, HTTP_X_FORWARDED_FOR="10.0.0.99")
+
+    assert statuses == [200] * 4 + [429]
+    assert right.status_code == 429
