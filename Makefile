@@ -21,6 +21,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
+# DEBUG is off unless DJANGO_DEBUG=1 says so: the demo and the tests say so here.
+run: export DJANGO_DEBUG = 1
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -36,18 +38,18 @@ chromium:
 	fi
 
 check-services: $(VENV)/.installed-dev
-	@DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py check_services
+	@DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py check_services
 
 test: $(VENV)/.installed-dev chromium check-services
-	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
 bench: $(VENV)/.installed-dev check-services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_recompute
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_pages
+	DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_recompute
+	DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_pages
 
 worker: $(VENV)/.installed-run
 	$(VENV)/bin/celery -A trustapp worker --loglevel=info

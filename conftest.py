@@ -13,9 +13,9 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.api_tokens import api_token_create
 from assessments import services as assessment_services
 from assessments.models import LevelChange, PlanItem
 from assessments.tests.factories import AssessmentFactory, local_noon
@@ -34,6 +34,32 @@ from partners.tests.factories import (
 def fast_password_hashing(settings):
     """Personas are created in almost every test; real password hashing costs ~1 s each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def force_login_gives_the_second_factor(monkeypatch):
+    """Django's force_login signs a user in without their password; here it also skips
+    their second factor (accounts.two_factor), as if they had given both. Tests of two-factor
+    sign-in itself go through the forms."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.middleware import TWO_FACTOR_PENDING
+
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        if session.get(TWO_FACTOR_PENDING) or user.is_staff:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="tests")
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session[TWO_FACTOR_PENDING] = False
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 def make_user(username, group=None, **kwargs):
@@ -113,9 +139,10 @@ def frozen_today():
         yield
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def fresh_throttle_counts():
-    """Throttles count requests in the cache; each test starts with none counted."""
+    """Throttles, lockouts and rating-link counters count in the cache; each test starts
+    with none counted."""
     cache.clear()
     yield
     cache.clear()
@@ -128,8 +155,8 @@ def api():
     def client_for(user):
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _, key = api_token_create(user=user, name="tests")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return client_for

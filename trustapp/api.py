@@ -51,10 +51,14 @@ VALIDATION_ERROR_SCHEMA = {
 
 ERROR_RESPONSES = {
     "400": OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="The request is invalid."),
+    "401": OpenApiResponse(
+        ErrorDetailSerializer,
+        description="No token or session, or an invalid or expired token.",
+    ),
     "403": OpenApiResponse(
         ErrorDetailSerializer,
-        description="No valid token or session, or the user may not do this (for example "
-        "change an engagement they do not manage).",
+        description="The user may not do this (for example change an engagement they do not "
+        "manage).",
     ),
     "404": OpenApiResponse(
         ErrorDetailSerializer,

@@ -1,15 +1,19 @@
-import subprocess
-import sys
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from assessments.models import LevelChange, MaturitySnapshot, TrustAssessment
 from partners.models import Contact, Engagement, EngagementEvent, Partner
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def development(settings):
+    """seed_demo is for development: pytest-django runs tests with DEBUG off."""
+    settings.DEBUG = True
 
 
 def demo_state():
@@ -28,7 +32,7 @@ def demo_state():
     }
 
 
-def test_seed_demo_is_idempotent_and_prints_credentials():
+def test_seed_demo_is_idempotent_and_prints_credentials(development):
     out = StringIO()
     call_command("seed_demo", history_days=3, stdout=out)
     first = demo_state()
@@ -43,7 +47,18 @@ def test_seed_demo_is_idempotent_and_prints_credentials():
     )
 
 
-def test_seed_demo_then_recompute_reaches_all_rungs():
+def test_seed_demo_refuses_production_unless_told(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--i-know-this-is-production"):
+        call_command("seed_demo", history_days=1, stdout=StringIO())
+    assert not Partner.objects.exists()
+
+    call_command("seed_demo", history_days=1, i_know_this_is_production=True, stdout=StringIO())
+    assert Partner.objects.exists()
+
+
+def test_seed_demo_then_recompute_reaches_all_rungs(development):
     call_command("seed_demo", history_days=1, stdout=StringIO())
     out = StringIO()
     call_command("recompute_scores", stdout=out)
@@ -57,23 +72,8 @@ def test_recompute_scores_history(engagement_a):
 
 
 def test_recompute_scores_unknown_engagement():
-    from django.core.management import CommandError
-
     with pytest.raises(CommandError, match="No engagement with id 999"):
         call_command("recompute_scores", engagement=[999])
-
-
-def test_production_settings_refuse_missing_secret():
-    env = {"DJANGO_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "trustapp.settings", "PATH": ""}
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode != 0
-    assert "DJANGO_DEBUG=0 needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
 def test_admin_event_edit_marks_engagement_dirty(client, engagement_a, django_user_model):

@@ -43,7 +43,11 @@ def manage(*args, env):
 
 @pytest.mark.slow
 def test_demo_on_sqlite_serves_every_main_page(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",  # as `make run` says: DEBUG is off unless asked for
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    }
     env.pop("CELERY_BROKER_URL", None)
     manage("migrate", "--noinput", "-v0", env=env)
     manage("seed_demo", "--history-days", "2", env=env)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("trustapp", "partners", "assessments")
+PACKAGES = ("trustapp", "accounts", "partners", "assessments")
 ASSESSMENTS_ROOT_MODULES = {
     "__init__",
     "access",

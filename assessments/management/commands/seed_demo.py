@@ -6,7 +6,8 @@ engagements that have none, and the snapshot history is recomputed (which overwr
 The data lives in the `assessments.demo.seed` module so that this command stays a thin interface.
 """
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from assessments.demo import seed
 
@@ -20,8 +21,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--history-days", type=int, default=365, help="Days of daily snapshots (365)."
         )
+        parser.add_argument(
+            "--i-know-this-is-production",
+            action="store_true",
+            help="Run with DEBUG off too; the demo users have a published password.",
+        )
 
-    def handle(self, *args, history_days, **options):
+    def handle(self, *args, history_days, i_know_this_is_production, **options):
+        if not settings.DEBUG and not i_know_this_is_production:
+            raise CommandError(
+                "DEBUG is off: this looks like production, and the demo creates users with a "
+                "published password (an admin among them). Add --i-know-this-is-production "
+                "to seed anyway."
+            )
         users = seed.seed_users()
         engagements = seed.seed_portfolio(users)
         self.stdout.write(f"Portfolio: {len(engagements)} engagements.")

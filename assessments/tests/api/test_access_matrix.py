@@ -127,4 +127,4 @@ def engine_state():
 @pytest.mark.parametrize("case", CASES)
 def test_status(case, persona, check_case):
     method, url, body, expected = CASES[case]
-    check_case((method, url, body, {"anonymous": 403, **expected}), persona, engine_state)
+    check_case((method, url, body, {"anonymous": 401, **expected}), persona, engine_state)

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, assume, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import DataGenerationMethod
 from schemathesis.checks import (
     negative_data_rejection,
@@ -22,6 +21,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from accounts.api_tokens import api_token_create
 from trustapp.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +71,8 @@ def api_schema(app, world):
 
 @pytest.fixture
 def auth(am):
-    token, _ = Token.objects.get_or_create(user=am)
-    return {"Authorization": f"Token {token.key}"}
+    _, key = api_token_create(user=am, name="schemathesis")
+    return {"Authorization": f"Token {key}"}
 
 
 def aim_at_real_objects(case, world):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import PlanItem
 from partners.tests.factories import ContactFactory, EventFactory
+from trustapp.tests.test_security_headers import STRICT_POLICY, directives
 
 PERSONAS = ("anonymous", "am", "other_am", "leader", "client_a", "client_b", "staff")
 # Django admin has its own permission system, and the REST API under /api/ has its own
@@ -68,9 +69,22 @@ MATRIX = {
     "accounts/api-token/": Row(
         "api_token",
         get=_expect(302, 200, 200, 200, 200, 200, 200),
-        post=_expect(302, 302, 302, 302, 302, 302, 302),
+        post=_expect(302, 200, 200, 200, 200, 200, 200),
+    ),
+    # Anyone signed in may add an authenticator app; only who has one is asked for a code.
+    "accounts/two-factor/": Row(
+        "two_factor_setup",
+        get=_expect(302, 200, 200, 200, 200, 200, 200),
+        post=_expect(302, 200, 200, 200, 200, 200, 200),
+    ),
+    "accounts/two-factor/verify/": Row(
+        "two_factor_verify",
+        get=_expect(302, 302, 302, 302, 302, 302, 200),
+        post=_expect(302, 302, 302, 302, 302, 302, 200),
     ),
     "healthz": Row("healthz", get=ALL_200, post=ALL_405),
+    # The test client calls from 127.0.0.1, which METRICS_ALLOWED_IPS allows by default.
+    "metrics": Row("metrics", get=ALL_200, post=ALL_405),
     "partners/": Row("partners:list", get=PROVIDERS, post=ALL_405),
     "partners/new/": Row("partners:create", get=PROVIDERS, post=PROVIDERS),
     "partners/<slug:slug>/": Row("partners:detail", ("partner",), get=PROVIDERS, post=ALL_405),
@@ -248,13 +262,17 @@ def _visit(client, user, url):
 def test_status(client, world, personas, route):
     row = MATRIX[route]
     url = reverse(row.name, args=[world.get(arg, arg) for arg in row.args])
-    statuses, leaks = {}, {}
+    statuses, leaks, policies = {}, {}, set()
     for persona, user in personas.items():
         got, posted = _visit(client, user, url)
         statuses[persona] = (got.status_code, posted.status_code)
+        if got["Content-Type"].startswith("text/html"):
+            policies.add(got.get("Content-Security-Policy"))
         if persona in FOREIGN and route not in LINK_ROUTES:
             bodies = _body(got) + _body(posted)
             leaks[persona] = [name for name in FOREIGN[persona] if name in bodies]
 
     assert statuses == {p: (row.get[p], row.post[p]) for p in PERSONAS}
     assert leaks == dict.fromkeys(leaks, [])
+    # Every HTML answer, page or error, carries the strict Content-Security-Policy.
+    assert [directives(policy or "") for policy in policies] == [STRICT_POLICY] * len(policies)

@@ -67,8 +67,20 @@ def browser(live_server, transactional_db):
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context.set_default_timeout(10_000)
-    yield context.new_page()
+    page = context.new_page()
+    # Chromium reports every Content-Security-Policy violation in the console.
+    csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
     context.close()
+    assert csp_violations == []
 
 
 def screenshot(page, name, *, full_page=True, max_height=None):

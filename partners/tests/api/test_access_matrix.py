@@ -1,7 +1,8 @@
 """Every partners endpoint × every persona: the status each one gets.
 
 Provider staff see the whole register; only an engagement's managers (and leadership and
-staff) change it; client product owners get 403 on the provider's register.
+staff) change it; client product owners get 403 on the provider's register; a caller without
+a token gets 401.
 """
 
 import pytest
@@ -12,7 +13,7 @@ from partners.tests.factories import PERSONAS, TODAY
 pytestmark = pytest.mark.django_db
 
 PROVIDERS_READ = {"am": 200, "other_am": 200, "leader": 200, "staff": 200}
-CLIENTS_REFUSED = {"anonymous": 403, "client_a": 403, "client_b": 403}
+CLIENTS_REFUSED = {"anonymous": 401, "client_a": 403, "client_b": 403}
 MANAGERS_OF_A = {"am": 200, "other_am": 403, "leader": 200, "staff": 200}
 
 
@@ -88,7 +89,7 @@ CASES = {
         "/api/v1/events/{w.event_a.pk}/review/",
         lambda w: {"status": "disputed", "comment": "Not as logged"},
         {
-            "anonymous": 403,
+            "anonymous": 401,
             "am": 403,
             "other_am": 403,
             "leader": 403,

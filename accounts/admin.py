@@ -1,0 +1,25 @@
+from django.contrib import admin
+from knox.models import AuthToken
+
+from .models import ApiToken
+
+# knox registers its own token model, which accounts.ApiToken replaces (KNOX_TOKEN_MODEL).
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see and revoke (delete) tokens; the digest is all there is to see of a token."""
+
+    list_display = ["name", "user", "created", "expiry"]
+    list_filter = ["created"]
+    search_fields = ["name", "user__username"]
+    fields = ["name", "user", "created", "expiry"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

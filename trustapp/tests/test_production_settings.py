@@ -1,0 +1,135 @@
+"""Production mode fails closed: DEBUG is off unless asked for, bad settings stop the start,
+and a correctly configured deployment passes `check --deploy` with HTTPS enforced.
+
+Each case starts a fresh Python with only the environment it names (settings are read once,
+at import), so nothing of the test run's own DJANGO_DEBUG=1 leaks in.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "k3Yq9vZ2-production-secret-that-is-long-enough-0123456789abcdef"
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "trustapp.settings",
+    "DJANGO_SECRET_KEY": SECRET,
+    "DJANGO_ALLOWED_HOSTS": "trust.example.com",
+    "EMAIL_URL": "smtp+tls://mailer:secret@mail.example.com:587",
+    "DATABASE_URL": "postgres://trustapp@db.invalid:5432/trustapp",
+}
+# Production serves static files from collectstatic's manifest, which a test run has not
+# built; the plain storage stands in for it, and nothing else changes.
+REQUESTS = """
+import django, json
+django.setup()
+from django.test import Client, override_settings
+override_settings(
+    STORAGES={"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+).enable()
+client = Client(HTTP_HOST="trust.example.com")
+plain = client.get("/accounts/login/")
+secure = client.get("/accounts/login/", secure=True)
+proxied = client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location")],
+    "secure": [secure.status_code, secure.get("Strict-Transport-Security")],
+    "secure_cookie": secure.cookies["csrftoken"]["secure"],
+    "proxied": [proxied.status_code, proxied.get("Strict-Transport-Security")],
+}))
+"""
+
+
+def run(args, env):
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_production_environment_passes_check_deploy():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be set"),
+        (
+            {"DJANGO_SECRET_KEY": "django-insecure-development-only-key-do-not-deploy"},
+            "DJANGO_SECRET_KEY must be set",
+        ),
+        ({"DJANGO_SECRET_KEY": "short-but-random-Zq8"}, "50 characters or more"),
+        ({"DJANGO_ALLOWED_HOSTS": "*"}, "without '*'"),
+        ({"DJANGO_ALLOWED_HOSTS": "trust.example.com,*"}, "without '*'"),
+        ({"EMAIL_URL": ""}, "EMAIL_URL must point at a mail server"),
+        ({"EMAIL_URL": "consolemail://"}, "EMAIL_URL must point at a mail server"),
+    ],
+)
+def test_production_refuses_to_start_on_unsafe_settings(change, refusal):
+    result = run(["-c", "import django; django.setup()"], {**PRODUCTION, **change})
+
+    assert result.returncode != 0
+    assert refusal in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    # Only the allowed hosts set, as in the review that found the app in DEBUG: it refuses.
+    only_hosts = {"DJANGO_SETTINGS_MODULE": "trustapp.settings", "DJANGO_ALLOWED_HOSTS": "x.org"}
+    refused = run(["-c", "import django; django.setup()"], only_hosts)
+    debug = run(
+        [
+            "-c",
+            "import django; django.setup(); "
+            "from django.conf import settings; print(settings.DEBUG)",
+        ],
+        {**only_hosts, "DJANGO_DEBUG": "1"},
+    )
+
+    assert refused.returncode != 0
+    assert "DJANGO_DEBUG is off" in refused.stderr
+    assert debug.stdout.strip() == "True"
+
+
+def test_https_is_enforced_in_production():
+    result = run(["-c", REQUESTS], PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert seen["plain"] == [301, "https://trust.example.com/accounts/login/"]
+    assert seen["secure"] == [200, "max-age=31536000; includeSubDomains; preload"]
+    assert seen["secure_cookie"] is True
+    # X-Forwarded-Proto is not trusted without the proxy switch: still a redirect.
+    assert seen["proxied"][0] == 301
+
+
+def test_behind_a_tls_proxy_the_proxy_redirects_and_its_header_is_trusted():
+    result = run(["-c", REQUESTS], {**PRODUCTION, "DJANGO_BEHIND_TLS_PROXY": "1"})
+
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert seen["plain"] == [200, None]
+    assert seen["proxied"] == [200, "max-age=31536000; includeSubDomains; preload"]
+
+
+def test_hsts_and_session_age_come_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.SECURE_HSTS_SECONDS, settings.SESSION_COOKIE_AGE, "
+        "settings.SESSION_IDLE_TIMEOUT)"
+    )
+    env = {**PRODUCTION, "SECURE_HSTS_SECONDS": "600", "SESSION_COOKIE_AGE": "3600"}
+    env["SESSION_IDLE_TIMEOUT"] = "900"
+
+    assert run(["-c", code], env).stdout.split() == ["600", "3600", "900"]
