@@ -10,23 +10,16 @@ import datetime as dt
 from django.utils import timezone
 
 from partners import access
-from partners.choices import Dimension, Level
+from partners.choices import Dimension
 
 from .. import selectors
 from ..engine.scoring import DIMENSIONS, TRUST, TRUST_ITEMS
 from ..models import LevelChange, MaturitySnapshot, TrustAssessment
 from . import charts, relationship
+from .ladder import ladder
 from .timeline import timeline_page
 
 TREND_DAYS = 365
-
-# What each rung means, from DESIGN.md "Why it exists".
-RUNG_MEANING = {
-    Level.EXECUTOR: "Executes the tasks it is given.",
-    Level.SKILLED_PROVIDER: "Has shown the technical skills to take care of the product.",
-    Level.DOMAIN_EXPERT: "Knows the client's business and keeps up with its competitors.",
-    Level.TRUSTED_ADVISOR: "Asked for advice on business and technology, not only for hands.",
-}
 
 # Plain-words advice for each unmet condition of the next rung.
 ADVICE = {
@@ -89,41 +82,6 @@ def latest_snapshot(engagement):
         .order_by("-as_of")
         .first()
     )
-
-
-def _entered_on(rung, current, changes, engagement):
-    """When the engagement got onto ``rung``: the latest change into the current rung (its
-    start if it never moved), the latest climb onto a lower one. ``changes`` newest first."""
-    if rung == current:
-        dates = [c.as_of for c in changes if c.to_level == rung]
-    elif rung == Level.EXECUTOR:
-        return engagement.started_on
-    else:
-        dates = [c.as_of for c in changes if c.from_level < rung <= c.to_level]
-    if dates:
-        return dates[0]
-    return engagement.started_on if rung == Level.EXECUTOR else None
-
-
-def ladder(engagement, changes):
-    """The four rungs, highest first, with the current one and the date each was reached.
-
-    ``changes`` are the engagement's level changes, newest first.
-    """
-    current = engagement.level
-    return [
-        {
-            "value": rung.value,
-            "label": rung.label,
-            "meaning": RUNG_MEANING[rung],
-            "reached": rung.value <= current,
-            "current": rung.value == current,
-            "reached_on": (
-                _entered_on(rung, current, changes, engagement) if rung <= current else None
-            ),
-        }
-        for rung in reversed(Level)
-    ]
 
 
 def dimension_rows(snapshot, explanation, policy):
