@@ -106,15 +106,26 @@ def _markers(changes, scores_by_day, x_of, y_of):
     return markers
 
 
-def trend_chart(*, points, changes=(), start, end, threshold, width=720, height=240):
-    """Score line over [start, end] with level bands, level-change markers and the threshold.
+def month_ticks(start, end, x_of):
+    """A tick at each month start; the first one and each January carry the year."""
+    days = list(_month_starts(start, end))
+    return [
+        {"x": _r(x_of(day)), "label": f"{day:%b %Y}" if n == 0 or day.month == 1 else f"{day:%b}"}
+        for n, day in enumerate(days)
+    ]
 
+
+def trend_chart(*, points, changes=(), start, end, width=720, height=268):
+    """Score line over [start, end] with the rung as a band under it and level-change markers.
+
+    The rung is decided by per-dimension gates, not by the overall score, so the score axis
+    carries no threshold: ``gate_chart`` draws the gated dimensions against theirs.
     ``points`` are (date, score, level) oldest first; ``changes`` are (date, from, to).
     Returns None without points.
     """
     if not points:
         return None
-    left, right, top, bottom = 34, width - 10, 10, height - 24
+    left, right, top, bottom = 46, width - 10, 10, height - 66
     span = max((end - start).days, 1)
 
     def x_of(day):
@@ -126,21 +137,70 @@ def trend_chart(*, points, changes=(), start, end, threshold, width=720, height=
     scores = [score for _, score, _ in points]
     by_day = {day: score for day, score, _ in points}
     shown_changes = [c for c in changes if start <= c[0] <= end]
+    strip_top = bottom + 6
     return {
         "width": width,
         "height": height,
         "plot": {"left": left, "right": right, "top": top, "bottom": bottom},
         "line": " ".join(f"{_r(x_of(day))},{_r(y_of(score))}" for day, score, _ in points),
-        "bands": _level_bands(points, x_of, top, bottom),
+        "bands": _level_bands(points, x_of, strip_top, strip_top + 14),
+        "strip": {"y": strip_top, "label_y": strip_top + 11},
         "markers": _markers(shown_changes, by_day, x_of, y_of),
-        "threshold": {"y": _r(y_of(threshold)), "value": threshold},
         "y_ticks": [{"y": _r(y_of(v)), "label": v} for v in (0, 20, 40, 60, 80, 100)],
-        "x_ticks": [
-            {"x": _r(x_of(day)), "label": f"{day:%b}" if day.month != 1 else f"{day:%b %Y}"}
-            for day in _month_starts(start, end)
-        ],
+        "y_title": {"x": 14, "y": _r((top + bottom) / 2)},
+        "x_ticks": month_ticks(start, end, x_of),
+        "tick_y": strip_top + 32,
+        "x_title": {"x": _r((left + right) / 2), "y": height - 4},
         "desc": _trend_desc(points, scores, shown_changes),
         "table": _monthly_rows(points),
+    }
+
+
+def gate_chart(*, label, series, start, end, threshold, hold, width=240, height=150):
+    """One gated dimension over [start, end] against the line that wins the rung
+    (``threshold``) and the one below which a held rung is lost (``hold``).
+
+    ``series`` are (date, value or None) oldest first; a missing value breaks the line.
+    """
+    left, right, top, bottom = 28, width - 6, 8, height - 20
+    span = max((end - start).days, 1)
+
+    def x_of(day):
+        return scale((day - start).days, (0, span), (left, right))
+
+    def y_of(value):
+        return scale(value, (0, 100), (bottom, top))
+
+    segments, current = [], []
+    for day, value in series:
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(f"{_r(x_of(day))},{_r(y_of(value))}")
+    if current:
+        segments.append(current)
+    known = [value for _, value in series if value is not None]
+    latest = known[-1] if known else None
+    return {
+        "label": label,
+        "width": width,
+        "height": height,
+        "plot": {"left": left, "right": right, "top": top, "bottom": bottom},
+        "lines": [" ".join(points) for points in segments if len(points) > 1],
+        "threshold": {"y": _r(y_of(threshold)), "value": threshold},
+        "hold": {"y": _r(y_of(hold)), "value": hold},
+        "latest": latest,
+        "met": latest is not None and latest >= threshold,
+        "held": latest is not None and hold <= latest < threshold,
+        "first_label": f"{start:%b %Y}",
+        "last_label": f"{end:%b %Y}",
+        "label_y": height - 5,
+        "desc": (
+            f"{label}: {'no score' if latest is None else f'now {latest:.0f}'}; "
+            f"{threshold:g} wins the rung, below {hold:g} a held rung is lost."
+        ),
     }
 
 

@@ -10,10 +10,10 @@ import datetime as dt
 from django.utils import timezone
 
 from partners import access
-from partners.choices import Dimension
+from partners.choices import Dimension, Level
 
 from .. import selectors
-from ..engine.scoring import DIMENSIONS, TRUST, TRUST_ITEMS
+from ..engine.scoring import DIMENSIONS, RATERS, RUNG_CONDITIONS, TRUST, TRUST_ITEMS
 from ..models import LevelChange, MaturitySnapshot, TrustAssessment
 from . import charts, relationship
 from .ladder import ladder
@@ -107,13 +107,40 @@ def dimension_rows(snapshot, explanation, policy):
 
 
 def trend(engagement, today):
+    """(start, [(day, score, level)], [(day, {dimension: score})]) over the last year."""
     start = today - dt.timedelta(days=TREND_DAYS - 1)
-    points = list(
+    rows = list(
         MaturitySnapshot.objects.filter(engagement=engagement, as_of__gte=start, as_of__lte=today)
         .order_by("as_of")
-        .values_list("as_of", "score", "level")
+        .values_list("as_of", "score", "level", *DIMENSIONS)
     )
-    return start, points
+    points = [row[:3] for row in rows]
+    dimensions = [(row[0], dict(zip(DIMENSIONS, row[3:], strict=True))) for row in rows]
+    return start, points, dimensions
+
+
+def gated_dimensions(level):
+    """The dimensions gating the next rung; at the top, those that hold the current one."""
+    rung = min(level + 1, Level.TRUSTED_ADVISOR)
+    return [name for name in RUNG_CONDITIONS[rung] if name != RATERS]
+
+
+def gate_charts(*, level, dimensions, policy, start, end):
+    """A small chart per gated dimension against its threshold and hold line."""
+    charts_ = []
+    for name in gated_dimensions(level):
+        threshold = policy.trust_threshold if name == TRUST else policy.threshold
+        charts_.append(
+            charts.gate_chart(
+                label=Dimension(name).label,
+                series=[(day, values[name]) for day, values in dimensions],
+                start=start,
+                end=end,
+                threshold=threshold,
+                hold=threshold - policy.demotion_band,
+            )
+        )
+    return charts_
 
 
 def change_over(points, today, days=30):
@@ -143,7 +170,7 @@ def progress_context(request, engagement):
     snapshot = latest_snapshot(engagement)
     policy = (snapshot.policy if snapshot else selectors.active_policy()).params()
     explanation = snapshot.explanation if snapshot else {}
-    start, points = trend(engagement, today)
+    start, points, dimensions = trend(engagement, today)
     changes = list(LevelChange.objects.filter(engagement=engagement).order_by("-as_of", "-id"))
     assessments = list(
         TrustAssessment.objects.filter(engagement=engagement)
@@ -165,8 +192,13 @@ def progress_context(request, engagement):
             changes=[(c.as_of, c.from_level, c.to_level) for c in reversed(changes)],
             start=start,
             end=today,
-            threshold=policy.threshold,
         ),
+        "next_level_label": Level(min(engagement.level + 1, Level.TRUSTED_ADVISOR)).label,
+        "gate_charts": gate_charts(
+            level=engagement.level, dimensions=dimensions, policy=policy, start=start, end=today
+        )
+        if points
+        else [],
         "dimension_chart": (
             charts.dimension_bars(dimension_rows(snapshot, explanation, policy))
             if snapshot

@@ -2,9 +2,11 @@
 and sort, the rating form, phones at 390 px and the axe run."""
 
 import datetime as dt
+import re
 
 import pytest
 
+from .factories import grow_relationship
 from .test_browser_journeys import browser, page, sign_in  # noqa: F401 (fixtures)
 from .test_ladder import demoted
 
@@ -27,3 +29,32 @@ def test_a_demoted_engagement_shows_its_held_dates(am, engagement_a, live_server
     demotion = page.locator(".timeline .entry-level.down").first
     assert "lost when partnership fell to 47 (< 50)" in demotion.inner_text()
     assert dt.date(2026, 9, 24).strftime("%-d %b %Y") in demotion.inner_text()
+
+
+def test_the_trend_chart_shows_the_rung_band_and_the_gated_dimensions(
+    am,
+    engagement_a,
+    raters,
+    live_server,
+    page,  # noqa: F811
+):
+    grow_relationship(engagement=engagement_a, raters=raters, logged_by=am, history_days=60)
+    sign_in(page, live_server, "am")
+    page.goto(live_server.url + engagement_a.get_absolute_url())
+
+    trend = page.locator("svg.chart-trend")
+    assert "next rung" not in trend.text_content()
+    assert "Score (0–100)" in trend.text_content()
+    ticks = trend.locator(".x-axis text").all_text_contents()
+    assert re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", ticks[0])
+    band_top = float(trend.locator(".bands rect").first.get_attribute("y"))
+    line_bottom = max(
+        float(p.split(",")[1])
+        for p in trend.locator("polyline.line").get_attribute("points").split()
+    )
+    assert band_top > line_bottom
+    gates = page.locator(".gate-charts figure")
+    assert gates.count() >= 2
+    assert gates.first.locator("line.threshold").count() == 1
+    assert gates.first.locator("line.hold").count() == 1
+    page.locator("section[aria-labelledby=trend-h]").screenshot(path="/tmp/ux-trend.png")

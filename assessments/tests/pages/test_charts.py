@@ -38,7 +38,7 @@ def test_a_sparkline_keeps_small_wobbles_flat():
 
 
 def trend(points, changes=()):
-    return charts.trend_chart(points=points, changes=changes, start=START, end=END, threshold=60)
+    return charts.trend_chart(points=points, changes=changes, start=START, end=END)
 
 
 def test_no_trend_chart_without_points():
@@ -52,7 +52,34 @@ def test_the_trend_line_spans_the_year_and_runs_from_0_at_the_bottom_to_100_at_t
     plot = chart["plot"]
     assert (x0, y0) == (plot["left"], plot["bottom"])
     assert (x1, y1) == (plot["right"], plot["top"])
-    assert chart["threshold"]["y"] == pytest.approx(plot["bottom"] - 0.6 * (plot["bottom"] - 10))
+
+
+def test_the_score_axis_has_no_threshold_and_the_rung_is_a_band_under_the_line():
+    chart = trend([(START, 40.0, 1), (END, 70.0, 2)])
+
+    assert "threshold" not in chart
+    assert {band["y"] for band in chart["bands"]} == {chart["plot"]["bottom"] + 6}
+    assert [band["height"] for band in chart["bands"]] == [14, 14]
+
+
+def test_a_gate_chart_draws_a_dimension_against_the_rung_and_hold_lines():
+    days = [START + dt.timedelta(days=n) for n in range(5)]
+    chart = charts.gate_chart(
+        label="Partnership",
+        series=list(zip(days, [70.0, 65.0, None, 58.0, 53.0], strict=True)),
+        start=START,
+        end=END,
+        threshold=60,
+        hold=50,
+    )
+
+    plot = chart["plot"]
+    height = plot["bottom"] - plot["top"]
+    assert chart["threshold"]["y"] == pytest.approx(plot["bottom"] - 0.6 * height, abs=0.1)
+    assert chart["hold"]["y"] == pytest.approx(plot["bottom"] - 0.5 * height, abs=0.1)
+    assert [len(line.split()) for line in chart["lines"]] == [2, 2]
+    assert (chart["latest"], chart["met"], chart["held"]) == (53.0, False, True)
+    assert chart["desc"] == ("Partnership: now 53; 60 wins the rung, below 50 a held rung is lost.")
 
 
 def test_consecutive_days_at_one_level_make_one_band():
@@ -85,8 +112,9 @@ def test_the_trend_has_a_month_by_month_table_and_month_ticks():
     chart = trend([(day, 50.0, 1) for day in days])
 
     assert len(chart["table"]) == 12
-    assert chart["x_ticks"][0]["label"] == "Jul"
-    assert [t["label"] for t in chart["x_ticks"]].count("Jan 2026") == 1
+    labels = [t["label"] for t in chart["x_ticks"]]
+    assert (labels[0], labels[-1]) == ("Jul 2025", "Jun")
+    assert labels.count("Jan 2026") == 1
 
 
 def test_dimension_bars_split_the_score_into_its_two_parts():

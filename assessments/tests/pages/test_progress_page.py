@@ -46,6 +46,10 @@ def test_a_grown_relationship_shows_ladder_trend_dimensions_and_next_rung(client
     current = [rung for rung in context["ladder"] if rung["current"]]
     assert [rung["value"] for rung in current] == [grown_a.level]
     assert context["trend_chart"]["line"].count(",") == 40
+    gated = ["Delivery", "Technical skill", "Domain knowledge", "Partnership", "Trust"]
+    next_rung_gates = {1: 2, 2: 3, 3: 5, 4: 5}[grown_a.level]
+    assert [chart["label"] for chart in context["gate_charts"]] == gated[:next_rung_gates]
+    assert "next rung 60" not in response.content.decode()
     assert [bar["name"] for bar in context["dimension_chart"]["bars"]] == [
         "delivery",
         "technical",
