@@ -228,11 +228,17 @@ def _monthly_rows(points):
     ]
 
 
-def dimension_bars(rows, *, width=440, row_height=44):
-    """Stacked horizontal bars on 0-100: client-rating part, event part, threshold tick.
+def _at(value, left, right):
+    return None if value is None else _r(scale(value, (0, 100), (left, right)))
 
-    ``rows`` are dicts with label, rating_part, event_part, score (None = missing) and
-    threshold. The label sits above its bar so that the chart stays legible at 360 px.
+
+def dimension_bars(rows, *, width=440, row_height=44):
+    """Stacked horizontal bars on 0-100: client-rating part, event part, and ticks at the
+    next rung's threshold and the current rung's hold line where they apply.
+
+    ``rows`` are dicts with label, rating_part, event_part, score (None = missing),
+    threshold and hold (None where the dimension gates no rung that way). The label sits
+    above its bar so that the chart stays legible at 360 px.
     """
     left, right = 4, width - 44
     bars = []
@@ -251,9 +257,14 @@ def dimension_bars(rows, *, width=440, row_height=44):
                 "rating_width": _r(rating_w),
                 "event_x": _r(left + rating_w),
                 "event_width": _r(event_w),
-                "threshold_x": _r(scale(row["threshold"], (0, 100), (left, right))),
+                "threshold_x": _at(row["threshold"], left, right),
+                "hold_x": _at(row.get("hold"), left, right),
                 "value_x": right + 6,
-                "met": row["score"] is not None and row["score"] >= row["threshold"],
+                "met": (
+                    row["threshold"] is not None
+                    and row["score"] is not None
+                    and row["score"] >= row["threshold"]
+                ),
             }
         )
     return {

@@ -84,13 +84,24 @@ def latest_snapshot(engagement):
     )
 
 
-def dimension_rows(snapshot, explanation, policy):
-    """Per dimension: score, client-rating part, event part, threshold (for the bar chart)."""
+def rung_gates(level):
+    """The dimensions gating ``level`` (none for executor)."""
+    if level <= Level.EXECUTOR:
+        return []
+    return [name for name in RUNG_CONDITIONS[level] if name != RATERS]
+
+
+def dimension_rows(snapshot, explanation, policy, level):
+    """Per dimension: score, client-rating part, event part; the threshold where it gates
+    the next rung, the hold line where it holds the current rung inside the band."""
     explained = explanation.get("dimensions") or {}
+    next_gates = rung_gates(level + 1) if level < Level.TRUSTED_ADVISOR else []
     rows = []
     for name in DIMENSIONS:
         part = explained.get(name)
         score = part["score"] if part else getattr(snapshot, name)
+        threshold = policy.trust_threshold if name == TRUST else policy.threshold
+        held = name in rung_gates(level) and score is not None and score < threshold
         rows.append(
             {
                 "name": name,
@@ -99,7 +110,8 @@ def dimension_rows(snapshot, explanation, policy):
                 # An explanation-less snapshot (imported history) shows its score unsplit.
                 "rating_part": part["rating_part"] if part else (score or 0),
                 "event_part": part["event_part"] if part else 0,
-                "threshold": policy.trust_threshold if name == TRUST else policy.threshold,
+                "threshold": threshold if name in next_gates else None,
+                "hold": threshold - policy.demotion_band if held else None,
                 "top_events": part.get("top_events", []) if part else [],
             }
         )
@@ -121,8 +133,7 @@ def trend(engagement, today):
 
 def gated_dimensions(level):
     """The dimensions gating the next rung; at the top, those that hold the current one."""
-    rung = min(level + 1, Level.TRUSTED_ADVISOR)
-    return [name for name in RUNG_CONDITIONS[rung] if name != RATERS]
+    return rung_gates(min(level + 1, Level.TRUSTED_ADVISOR))
 
 
 def gate_charts(*, level, dimensions, policy, start, end):
@@ -200,7 +211,7 @@ def progress_context(request, engagement):
         if points
         else [],
         "dimension_chart": (
-            charts.dimension_bars(dimension_rows(snapshot, explanation, policy))
+            charts.dimension_bars(dimension_rows(snapshot, explanation, policy, engagement.level))
             if snapshot
             else None
         ),

@@ -136,6 +136,21 @@ def test_dimension_bars_split_the_score_into_its_two_parts():
     assert (bar["rating_width"], bar["event_width"]) == (28.8, pytest.approx(17.5, abs=0.1))
     assert bar["event_x"] == bar["rating_x"] + bar["rating_width"]
     assert (bar["threshold_x"], bar["met"]) == (pytest.approx(61.6), False)
+    assert bar["hold_x"] is None
+
+
+def test_dimension_bars_tick_only_where_a_rung_is_gated_or_held():
+    rows = [
+        {"label": "Delivery", "rating_part": 30.0, "event_part": 25.0, "score": 55.0,
+         "threshold": None, "hold": 50},
+        {"label": "Partnership", "rating_part": 30.0, "event_part": 10.0, "score": 40.0,
+         "threshold": None, "hold": None},
+    ]  # fmt: skip
+
+    held, free = charts.dimension_bars(rows, width=144)["bars"]
+
+    assert (held["threshold_x"], held["hold_x"], held["met"]) == (None, 52.0, False)
+    assert (free["threshold_x"], free["hold_x"]) == (None, None)
 
 
 def test_rung_bars_list_the_highest_rung_first_scaled_to_the_largest_count():

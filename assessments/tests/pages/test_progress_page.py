@@ -9,7 +9,13 @@ from assessments.models import MaturitySnapshot
 from assessments.pages.progress import condition_sentence
 from partners.tests.factories import EventFactory
 
-from .factories import LevelChangeFactory, RatingFactory, SelfAssessmentFactory, local_noon
+from .factories import (
+    LevelChangeFactory,
+    RatingFactory,
+    SelfAssessmentFactory,
+    local_noon,
+    snapshot,
+)
 
 
 def page(client, user, engagement, query=""):
@@ -236,3 +242,33 @@ def test_an_unknown_timeline_filter_shows_everything(client, am, engagement_a):
     response = page(client, am, engagement_a, "?show=nonsense")
 
     assert [entry.item.title for entry in response.context["page"].object_list] == ["Release"]
+
+
+def test_dimension_bars_mark_the_next_rungs_gates_and_the_held_ones(client, am, engagement_a):
+    snapshot(
+        engagement_a, days_ago=0, score=50, level=2,
+        delivery=55, technical=70, domain=40, partnership=30, trust=60,
+    )  # fmt: skip
+
+    response = page(client, am, engagement_a)
+
+    bars = {bar["name"]: bar for bar in response.context["dimension_chart"]["bars"]}
+    assert {name: bar["threshold"] for name, bar in bars.items()} == {
+        "delivery": 60,
+        "technical": 60,
+        "domain": 60,
+        "partnership": None,
+        "trust": None,
+    }
+    assert {name: bar["hold"] for name, bar in bars.items()} == {
+        "delivery": 50,
+        "technical": None,
+        "domain": None,
+        "partnership": None,
+        "trust": None,
+    }
+    html = response.content.decode()
+    assert html.count('class="threshold-tick"') == 3
+    assert html.count('class="hold-tick"') == 1
+    assert "Answers only: our self-assessment against the client" in html
+    assert "combines the client&#x27;s ratings with the events logged" in html
