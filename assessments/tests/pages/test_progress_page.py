@@ -271,4 +271,4 @@ def test_dimension_bars_mark_the_next_rungs_gates_and_the_held_ones(client, am, 
     assert html.count('class="threshold-tick"') == 3
     assert html.count('class="hold-tick"') == 1
     assert "Answers only: our self-assessment against the client" in html
-    assert "combines the client&#x27;s ratings with the events logged" in html
+    assert "Each score combines the client" in html
