@@ -17,62 +17,17 @@ from ..engine.scoring import DIMENSIONS, RATERS, RUNG_CONDITIONS, TRUST, TRUST_I
 from ..models import LevelChange, MaturitySnapshot, TrustAssessment
 from . import charts, relationship
 from .ladder import ladder
+from .next_rung import hold_steps, next_steps
 from .timeline import timeline_page
 
 TREND_DAYS = 365
 
-# Plain-words advice for each unmet condition of the next rung.
-ADVICE = {
-    "delivery": (
-        "deliver milestones as committed and handle incidents well",
-        "reliability",
-        "does what they say, when they say",
-    ),
-    "technical": (
-        "get technical recommendations adopted or take ownership of architecture",
-        "technical",
-        "has the skills to take full care of the product",
-    ),
-    "domain": (
-        "share business insights or competitor analyses",
-        "domain",
-        "understands our business",
-    ),
-    "partnership": (
-        "get invited to strategy meetings and have your proposals adopted",
-        "advice",
-        "asks us for advice",
-    ),
-}
 TRUST_LABELS = {
     "credibility": "Credibility",
     "reliability": "Reliability",
     "intimacy": "Intimacy",
     "self_orientation": "Self-orientation",
 }
-
-
-def condition_sentence(condition, components):
-    """One unmet condition as a sentence an account manager can act on."""
-    name, current, required = condition["condition"], condition["current"], condition["required"]
-    if name == "raters":
-        return (
-            f"Client raters {current} of {required}: ask more of the client's product owners "
-            "for a rating."
-        )
-    if name == "trust":
-        shown = "no rating yet" if current is None else f"{current:.0f} of {required:g}"
-        return (
-            f"Trust {shown}: be credible, reliable and open, and put the client's interests "
-            "first; ask the client to rate the relationship."
-        )
-    label = Dimension(name).label
-    what, item, statement = ADVICE[name]
-    sentence = f"{label} {current:.0f} of {required:g}: {what}"
-    mean = (components or {}).get(item)
-    if mean is not None:
-        sentence += f"; client rates '{statement}' {mean:.1f} of 5"
-    return sentence + "."
 
 
 def latest_snapshot(engagement):
@@ -188,6 +143,7 @@ def progress_context(request, engagement):
         .select_related("rater_contact", "rater_user")
         .order_by("-submitted_at", "-id")
     )
+    rows = dimension_rows(snapshot, explanation, policy, engagement.level) if snapshot else []
     timeline_form, page = timeline_page(
         engagement=engagement, assessments=assessments, changes=changes, params=request.GET
     )
@@ -210,15 +166,11 @@ def progress_context(request, engagement):
         )
         if points
         else [],
-        "dimension_chart": (
-            charts.dimension_bars(dimension_rows(snapshot, explanation, policy, engagement.level))
-            if snapshot
-            else None
+        "dimension_chart": charts.dimension_bars(rows) if snapshot else None,
+        "next_steps": next_steps(
+            explanation=explanation, assessments=assessments, policy=policy, as_of=today
         ),
-        "next_steps": [
-            condition_sentence(c, explanation.get("answer_means"))
-            for c in explanation.get("unmet", ())
-        ],
+        "hold_steps": hold_steps(rows),
         "trust_components": trust_components(explanation),
         "people": relationship.people_trust(
             assessments=assessments, level=engagement.level, policy=policy, as_of=today
