@@ -9,24 +9,15 @@ import csv
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.utils import timezone
 
 from partners import access
 from partners.models import Engagement, Level, Partner
 
 from .. import selectors
-from . import attention, charts, insights
+from . import attention, charts, drilldown, insights
 
 PAGE_SIZE = 50
-# The table's orders. "Needs attention first" is left to the lists above the table: it is a
-# rule evaluated in Python (see attention.py), which SQL could only sort by repeating it.
-SORTS = {
-    "name": ("Partner and engagement", ("partner__name", "name")),
-    "score": ("Score, highest first", (F("score").desc(nulls_last=True),)),
-    "change": ("30-day change, biggest fall first", (F("change_30d").asc(nulls_last=True),)),
-    "rating": ("Last client rating, oldest first", (F("last_rating_at").asc(nulls_first=True),)),
-}
 
 
 class ManagerChoiceField(forms.ModelChoiceField):
@@ -56,11 +47,12 @@ class PortfolioFilterForm(forms.Form):
         choices=[("", "All statuses"), *Engagement.Status.choices],
         required=False,
     )
-    sort = forms.ChoiceField(
-        label="Sort by",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+    attention = forms.ChoiceField(
+        label="Needs attention",
+        choices=[("", "Everything"), *drilldown.ATTENTION.items()],
         required=False,
     )
+    sort = forms.ChoiceField(label="Sort by", choices=drilldown.sort_choices(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,11 +92,15 @@ def filtered_engagements(user, filters):
         engagements = engagements.filter(level=filters["rung"])
     if "status" in filters:
         engagements = engagements.filter(status=filters["status"])
+    if "attention" in filters:
+        engagements = drilldown.attention_filter(
+            engagements, filters["attention"], policy=selectors.active_policy().params()
+        )
     return engagements
 
 
 def table_rows(engagements, filters):
-    order = SORTS[filters.get("sort", "name")][1]
+    order = drilldown.order_for(filters.get("sort", "name"))
     return (
         attention.with_facts(engagements)
         .select_related("partner", "account_manager")
@@ -161,6 +157,8 @@ def dashboard_context(*, user, params):
         "one_person_total": one_person_total,
         "one_person_more": one_person_total - len(one_person),
         "page": table_page(engagements, filters, params.get("page")),
+        "headers": drilldown.headers(filters.get("sort", "name")),
+        "attention_label": drilldown.ATTENTION.get(filters.get("attention")),
     }
 
 

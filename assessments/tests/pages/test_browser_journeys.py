@@ -192,6 +192,7 @@ def test_leadership_filters_the_dashboard_and_downloads_the_csv(
         assert page.locator("#rungs-desc").text_content().count(f"{rung}: ") == 1
     screenshot(page, "dashboard.png", max_height=2050)
 
+    page.locator("summary", has_text="Filters").click()
     page.get_by_label("Account manager").select_option(label="Otto Other")
     page.get_by_label("Status").select_option("active")
     page.get_by_role("button", name="Apply filters").click()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .factories import grow_relationship
+from .factories import demo_portfolio, grow_relationship
 from .test_browser_journeys import browser, page, sign_in  # noqa: F401 (fixtures)
 from .test_ladder import demoted
 
@@ -58,3 +58,33 @@ def test_the_trend_chart_shows_the_rung_band_and_the_gated_dimensions(
     assert gates.first.locator("line.threshold").count() == 1
     assert gates.first.locator("line.hold").count() == 1
     page.locator("section[aria-labelledby=trend-h]").screenshot(path="/tmp/ux-trend.png")
+
+
+def test_dashboard_tiles_drill_down_and_headers_sort(leader, am, other_am, live_server, page):  # noqa: F811
+    demo_portfolio(managers={"am": am, "other_am": other_am})
+    sign_in(page, live_server, "leader")
+    page.wait_for_url("**/dashboard/")
+
+    at_risk = page.locator(".kpis a", has_text="At risk")
+    count = int(at_risk.locator(".kpi-value").inner_text())
+    at_risk.click()
+    page.wait_for_url(re.compile(r"attention=at_risk"))
+    rows = page.locator("table.portfolio tbody tr")
+    assert rows.count() == count
+    assert all("At risk" in text for text in rows.all_inner_texts())
+
+    page.goto(live_server.url + "/dashboard/")
+    page.locator("table.portfolio thead a", has_text="Score").click()
+    page.wait_for_url(re.compile(r"sort=score"))
+    scores = [float(s) for s in page.locator("table.portfolio td.score").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True)
+    page.locator("table.portfolio thead a", has_text="Score").click()
+    page.wait_for_url(re.compile(r"sort=-score"))
+    scores = [float(s) for s in page.locator("table.portfolio td.score").all_inner_texts()]
+    assert scores == sorted(scores)
+    header = page.locator("table.portfolio thead th", has_text="Score")
+    assert header.get_attribute("aria-sort") == "ascending"
+
+    page.locator("svg.chart-rungs a[aria-label^='Executor'] .bar-label").click()
+    page.wait_for_url(re.compile(r"rung=1"))
+    assert set(page.locator("table.portfolio .badge").all_inner_texts()) == {"Executor"}
