@@ -93,3 +93,13 @@ def test_the_manager_column_sorts_by_name(client, leader, portfolio):  # noqa: F
 
     assert names[0] == "Mobile banking"
     assert names[-1] in ("Route planner", "Depot app", "Card rewrite")
+
+
+def test_empty_lists_under_a_filter_say_the_filter_matched_nothing(client, leader, story):
+    html = dashboard(client, leader, "?attention=moved_up").content.decode()
+
+    assert "No engagement matching these filters is at risk." in html
+    assert "No engagement matching these filters is stale." in html
+    assert "Nothing at risk." not in html
+    assert "Every open engagement has a client rating" not in html
+    assert "Nobody matching these filters moved down." in html
