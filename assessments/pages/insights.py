@@ -74,6 +74,32 @@ def score_series(*, engagement_ids, since):
     return series
 
 
+def weekly_series(*, engagement_ids, today, weeks=52):
+    """{engagement id: [score, ...]} oldest first, one snapshot a week over ``weeks``."""
+    days = [today - dt.timedelta(days=7 * n) for n in range(weeks, -1, -1)]
+    series = defaultdict(list)
+    rows = (
+        MaturitySnapshot.objects.filter(engagement_id__in=engagement_ids, as_of__in=days)
+        .order_by("engagement_id", "as_of")
+        .values_list("engagement_id", "score")
+    )
+    for engagement_id, score in rows:
+        series[engagement_id].append(score)
+    return series
+
+
+def next_rung_unmet(engagement_ids):
+    """{engagement id: the unmet conditions of the next rung} from each latest snapshot's
+    explanation, in one query."""
+    latest = MaturitySnapshot.objects.filter(engagement=OuterRef("pk")).order_by("-as_of")
+    rows = (
+        Engagement.objects.filter(pk__in=engagement_ids)
+        .annotate(unmet=Subquery(latest.values("explanation__unmet")[:1]))
+        .values_list("pk", "unmet")
+    )
+    return {pk: unmet or [] for pk, unmet in rows}
+
+
 def rung_counts(engagements):
     """[(level, count)] for every rung, lowest first, in one query."""
     counts = dict(

@@ -16,6 +16,7 @@ from partners.models import Engagement, Level, Partner
 
 from .. import selectors
 from . import attention, charts, drilldown, insights
+from .next_rung import relative_gap
 
 PAGE_SIZE = 50
 
@@ -108,9 +109,27 @@ def table_rows(engagements, filters):
     )
 
 
+def largest_gap(unmet):
+    """The next rung's largest gap as "domain 48 / 60", or None when nothing is unmet."""
+    if not unmet:
+        return None
+    condition = max(unmet, key=relative_gap)
+    current = condition["current"]
+    shown = "—" if current is None else f"{current:.0f}"
+    return f"{condition['condition']} {shown} / {condition['required']:g}"
+
+
 def table_page(engagements, filters, number):
+    """A page of the table; each row with its 12-month sparkline and next-rung gap."""
     page = Paginator(table_rows(engagements, filters), PAGE_SIZE).get_page(number)
-    page.object_list = attention.flagged(list(page.object_list))
+    rows = attention.flagged(list(page.object_list))
+    ids = [row.pk for row in rows]
+    series = insights.weekly_series(engagement_ids=ids, today=timezone.localdate())
+    unmet = insights.next_rung_unmet(ids)
+    for row in rows:
+        row.spark = charts.sparkline(series.get(row.pk, []))
+        row.next_gap = largest_gap(unmet.get(row.pk))
+    page.object_list = rows
     return page
 
 

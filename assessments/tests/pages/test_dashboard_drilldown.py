@@ -8,6 +8,8 @@ import io
 import pytest
 from django.utils import timezone
 
+from assessments.models import MaturitySnapshot
+
 from .factories import LevelChangeFactory, RatingFactory, snapshot
 from .test_dashboard import dashboard, portfolio, table  # noqa: F401 (fixture)
 
@@ -103,3 +105,30 @@ def test_empty_lists_under_a_filter_say_the_filter_matched_nothing(client, leade
     assert "Nothing at risk." not in html
     assert "Every open engagement has a client rating" not in html
     assert "Nobody matching these filters moved down." in html
+
+
+def test_the_table_shows_a_year_sparkline_the_largest_gap_and_a_confidence_key(
+    client,
+    leader,
+    portfolio,  # noqa: F811
+):
+    depot = portfolio["Depot app"]
+    snapshot(depot, days_ago=364, score=40.0, level=1)
+    snapshot(depot, days_ago=182, score=50.0, level=2)
+    latest = MaturitySnapshot.objects.get(engagement=depot, as_of=timezone.localdate())
+    latest.explanation = {
+        "unmet": [
+            {"condition": "domain", "current": 48.2, "required": 60},
+            {"condition": "delivery", "current": 57.0, "required": 60},
+        ]
+    }
+    latest.save()
+
+    response = dashboard(client, leader, "?sort=score&status=active")
+
+    row = next(e for e in response.context["page"].object_list if e.name == "Depot app")
+    assert row.next_gap == "domain 48 / 60"
+    assert row.spark["desc"] == "Score from 40 to 62"
+    html = response.content.decode()
+    assert "Score from 40 to 62 over 12 months" in html
+    assert 'id="confidence-legend"' in html
