@@ -7,6 +7,7 @@ chart and its description can never disagree.
 """
 
 import datetime as dt
+import math
 
 from partners.choices import Level
 
@@ -298,13 +299,28 @@ def rung_bars(counts, *, width=440, row_height=34):
     }
 
 
+def nice_ticks(peak, most=5):
+    """Round tick values from 0 to at least ``peak``: steps of 1, 2 or 5 times a power of
+    ten, at most ``most`` steps."""
+    peak = max(peak, 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if math.ceil(peak / step) <= most:
+                top = math.ceil(peak / step) * step
+                return list(range(0, top + 1, step))
+        magnitude *= 10
+
+
 def rung_history(columns, *, width=460, height=200):
     """Stacked columns of engagements per rung at each date; ``columns`` are
     (date, {level: count}) oldest first. Returns None without columns."""
     if not columns:
         return None
     left, right, top, bottom = 34, width - 8, 8, height - 22
-    peak = max([sum(counts.values()) for _, counts in columns] + [1])
+    ticks = nice_ticks(max(sum(counts.values()) for _, counts in columns))
+    peak = ticks[-1]
     slot = (right - left) / len(columns)
     drawn = []
     for n, (day, counts) in enumerate(columns):
@@ -322,7 +338,10 @@ def rung_history(columns, *, width=460, height=200):
                 "x": _r(x),
                 "width": _r(slot * 0.7),
                 "segments": segments,
-                "label": f"{day:%b}",
+                # Thirteen month ends: both ends are the same month, a year apart.
+                "label": f"{day:%b %Y}"
+                if n in (0, len(columns) - 1) or day.month == 1
+                else f"{day:%b}",
                 "label_x": _r(x + slot * 0.35),
                 "date": day,
                 "counts": [counts.get(level.value, 0) for level in Level],
@@ -337,7 +356,9 @@ def rung_history(columns, *, width=460, height=200):
         "right": right,
         "label_y": height - 6,
         "peak": peak,
-        "peak_y": top,
+        "y_ticks": [
+            {"y": _r(scale(value, (0, peak), (bottom, top))), "label": value} for value in ticks
+        ],
         "columns": drawn,
         "levels": [level.label for level in Level],
         "net": _net_changes(columns),

@@ -194,3 +194,29 @@ def test_the_gap_chart_leaves_out_a_side_without_answers():
     trust, domain = chart["rows"]
     assert (trust["provider_x"], trust["client_x"]) == (104.0, 4.0)
     assert (domain["provider_x"], domain["client_x"]) == (None, 54.0)
+
+
+@pytest.mark.parametrize(
+    "peak, ticks",
+    [
+        (0, [0, 1]),
+        (3, [0, 1, 2, 3]),
+        (7, [0, 2, 4, 6, 8]),
+        (23, [0, 5, 10, 15, 20, 25]),
+        (137, [0, 50, 100, 150]),
+        (10_000, [0, 2000, 4000, 6000, 8000, 10000]),
+    ],
+)
+def test_nice_ticks_are_round_and_reach_the_peak(peak, ticks):
+    assert charts.nice_ticks(peak) == ticks
+
+
+def test_rung_history_has_round_y_ticks_and_years_on_its_month_labels():
+    columns = [(dt.date(2025, 11, 30), {1: 3, 2: 4}), (dt.date(2026, 1, 31), {1: 2, 2: 5})]
+    columns.append((dt.date(2026, 11, 29), {1: 1, 2: 6}))
+
+    chart = charts.rung_history(columns)
+
+    assert [tick["label"] for tick in chart["y_ticks"]] == [0, 2, 4, 6, 8]
+    assert chart["y_ticks"][0]["y"] == chart["baseline"]
+    assert [column["label"] for column in chart["columns"]] == ["Nov 2025", "Jan 2026", "Nov 2026"]
