@@ -17,6 +17,7 @@ from .forms import AssessmentForm, InvitationForm
 from .models import AssessmentInvitation, TrustAssessment
 from .pages import portfolio
 from .pages.progress import progress_context
+from .pages.rating import rating_form_context
 from .pages.worklist import my_engagements_context
 
 
@@ -73,7 +74,7 @@ def _submit_rating(request, form, **kwargs):
     try:
         return services.assessment_submit(
             answers=form.answers(),
-            recommend=form.cleaned_data["recommend"],
+            recommend=form.cleaned_data.get("recommend"),
             comment=form.cleaned_data["comment"],
             **kwargs,
         )
@@ -104,7 +105,8 @@ def rate(request, token):
         invitation=invitation,
     ):
         return redirect("assessments:rate_thanks")
-    context = {"form": form, "engagement": invitation.engagement, "rater": invitation.contact}
+    context = rating_form_context(form=form, engagement=invitation.engagement)
+    context["rater"] = invitation.contact
     return render(request, "assessments/rate_form.html", context)
 
 
@@ -152,7 +154,8 @@ def rate_engagement(request, pk):
     ):
         messages.success(request, f"Thank you. Your rating of {engagement.name} was saved.")
         return redirect("assessments:rate_list")
-    context = {"form": form, "engagement": engagement, "rater": contact}
+    context = rating_form_context(form=form, engagement=engagement)
+    context["rater"] = contact
     return render(request, "assessments/rate_form.html", context)
 
 
@@ -184,7 +187,7 @@ def invitation_create(request, pk):
 @login_required
 def self_assessment(request, pk):
     engagement = access.get_changeable_engagement(request.user, pk)
-    form = AssessmentForm(request.POST if request.method == "POST" else None)
+    form = AssessmentForm(request.POST if request.method == "POST" else None, self_assessment=True)
     if request.method == "POST" and _submit_rating(
         request,
         form,

@@ -6,8 +6,11 @@ import re
 
 import pytest
 
+from assessments import services
+from partners.tests.factories import ContactFactory
+
 from .factories import demo_portfolio, grow_relationship
-from .test_browser_journeys import browser, page, sign_in  # noqa: F401 (fixtures)
+from .test_browser_journeys import browser, page, screenshot, sign_in  # noqa: F401 (fixtures)
 from .test_ladder import demoted
 
 pytestmark = [
@@ -88,3 +91,46 @@ def test_dashboard_tiles_drill_down_and_headers_sort(leader, am, other_am, live_
     page.locator("svg.chart-rungs a[aria-label^='Executor'] .bar-label").click()
     page.wait_for_url(re.compile(r"rung=1"))
     assert set(page.locator("table.portfolio .badge").all_inner_texts()) == {"Executor"}
+
+
+@pytest.fixture
+def phone(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_rating_form_fits_a_phone_and_summarises_errors_at_the_top(
+    settings, engagement_a, am, live_server, phone
+):
+    settings.TRUSTAPP_PROVIDER_NAME = "Blue Harbour Consulting"
+    contact = ContactFactory(partner=engagement_a.partner, name="Ada Client")
+    _, token = services.invitation_create(engagement=engagement_a, contact=contact, created_by=am)
+    phone.goto(f"{live_server.url}/rate/{token}/")
+
+    assert "Blue Harbour Consulting" in phone.locator(".subtitle").inner_text()
+    assert "Anna Manager" in phone.locator(".readers").inner_text()
+    for fieldset in phone.locator("fieldset.likert").all()[:7]:
+        tops = {round(box["y"]) for box in _boxes(fieldset.locator("label"))}
+        assert len(tops) == 1, fieldset.locator("legend").inner_text()
+    recommend_rows = {round(box["y"]) for box in _boxes(phone.locator("#q-recommend label"))}
+    assert len(recommend_rows) <= 2
+    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    screenshot(phone, "rate-form-390.png", max_height=1800)
+
+    for fieldset in phone.locator("fieldset.likert").all()[:5]:
+        fieldset.get_by_text("Agree", exact=True).click()
+    phone.get_by_role("button", name="Send my rating").click()
+
+    summary = phone.locator("#error-summary")
+    assert "Please check 2 answers" in summary.inner_text()
+    assert phone.evaluate("document.activeElement.id") == "error-summary"
+    box = summary.bounding_box()
+    assert 0 <= box["y"] < 844
+    summary.get_by_role("link", name=re.compile("Statement 6")).click()
+    assert phone.evaluate("location.hash") == "#q-domain"
+
+
+def _boxes(locator):
+    return [element.bounding_box() for element in locator.all()]
