@@ -278,7 +278,7 @@ def dimension_bars(rows, *, width=440, row_height=44):
 
 def rung_bars(counts, *, width=440, row_height=34):
     """Horizontal bars of engagements per rung; ``counts`` are (level, count), lowest first."""
-    label_width, right = 130, width - 48
+    label_width, right = 150, width - 48
     peak = max([count for _, count in counts] + [1])
     return {
         "width": width,

@@ -5,12 +5,15 @@ import datetime as dt
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 
 from assessments import services
 from partners.tests.factories import ContactFactory
 
 from .factories import demo_portfolio, grow_relationship
-from .test_browser_journeys import browser, page, screenshot, sign_in  # noqa: F401 (fixtures)
+from .test_authorization_matrix import MATRIX, PERSONAS
+from .test_browser_journeys import screenshot, sign_in
 from .test_ladder import demoted
 
 pytestmark = [
@@ -19,7 +22,7 @@ pytestmark = [
 ]
 
 
-def test_a_demoted_engagement_shows_its_held_dates(am, engagement_a, live_server, page):  # noqa: F811
+def test_a_demoted_engagement_shows_its_held_dates(am, engagement_a, live_server, page):
     demoted(engagement_a)
     sign_in(page, live_server, "am")
     page.goto(live_server.url + engagement_a.get_absolute_url())
@@ -39,7 +42,7 @@ def test_the_trend_chart_shows_the_rung_band_and_the_gated_dimensions(
     engagement_a,
     raters,
     live_server,
-    page,  # noqa: F811
+    page,
 ):
     grow_relationship(engagement=engagement_a, raters=raters, logged_by=am, history_days=60)
     sign_in(page, live_server, "am")
@@ -63,7 +66,7 @@ def test_the_trend_chart_shows_the_rung_band_and_the_gated_dimensions(
     page.locator("section[aria-labelledby=trend-h]").screenshot(path="/tmp/ux-trend.png")
 
 
-def test_dashboard_tiles_drill_down_and_headers_sort(leader, am, other_am, live_server, page):  # noqa: F811
+def test_dashboard_tiles_drill_down_and_headers_sort(leader, am, other_am, live_server, page):
     demo_portfolio(managers={"am": am, "other_am": other_am})
     sign_in(page, live_server, "leader")
     page.wait_for_url("**/dashboard/")
@@ -94,7 +97,7 @@ def test_dashboard_tiles_drill_down_and_headers_sort(leader, am, other_am, live_
 
 
 @pytest.fixture
-def phone(browser):  # noqa: F811
+def phone(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     context.set_default_timeout(10_000)
     yield context.new_page()
@@ -134,3 +137,100 @@ def test_the_rating_form_fits_a_phone_and_summarises_errors_at_the_top(
 
 def _boxes(locator):
     return [element.bounding_box() for element in locator.all()]
+
+
+# Pages that answer with something other than HTML (JSON, CSV downloads).
+NOT_HTML = {
+    "healthz",
+    "dashboard/export.csv",
+    "engagements/<int:pk>/events/import/template.csv",
+    "events/import/template.csv",
+}
+# Chart text must stay legible on a phone: no smaller than this after the SVG is scaled.
+MIN_CHART_TEXT_PX = 11
+CHART_TEXT_SIZES = """() => [...document.querySelectorAll('svg text')]
+  .filter(t => t.getClientRects().length && getComputedStyle(t).display !== 'none')
+  .map(t => [t.textContent.trim(),
+              parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a,
+                                                                    t.getScreenCTM().b)])"""
+
+
+def allowed_visits(world):
+    """(persona, route, url) of each HTML page of the authorization matrix, opened as the
+    first persona the matrix lets read it."""
+    visits = []
+    for route, row in MATRIX.items():
+        allowed = [persona for persona in PERSONAS if row.get[persona] == 200]
+        if route in NOT_HTML or not allowed:
+            continue
+        url = reverse(row.name, args=[world.get(arg, arg) for arg in row.args])
+        visits.append((allowed[0], route, url))
+    return visits
+
+
+def serious_violations(page):
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_every_page_of_the_matrix_fits_390_px_and_passes_axe(
+    world,
+    personas,
+    am,
+    other_am,
+    engagement_a,
+    raters,
+    live_server,
+    browser,
+):
+    grow_relationship(engagement=engagement_a, raters=raters, logged_by=am, history_days=30)
+    demo_portfolio(managers={"am": am, "other_am": other_am})
+    visits = allowed_visits(world)
+    overflow, violations, small_text = {}, {}, {}
+    for persona in dict.fromkeys(persona for persona, _, _ in visits):
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.set_default_timeout(10_000)
+        tab = context.new_page()
+        if personas[persona] is not None:
+            sign_in(tab, live_server, personas[persona].username)
+        for _, route, url in (visit for visit in visits if visit[0] == persona):
+            tab.goto(live_server.url + url)
+            width = tab.evaluate("document.scrollingElement.scrollWidth")
+            if width > 390:
+                overflow[route] = width
+            if found := serious_violations(tab):
+                violations[route] = found
+            if tiny := [t for t in tab.evaluate(CHART_TEXT_SIZES) if t[1] < MIN_CHART_TEXT_PX]:
+                small_text[route] = tiny[:3]
+        context.close()
+
+    assert overflow == {}
+    assert violations == {}
+    assert small_text == {}
+    key_pages = {"dashboard/", "engagements/<int:pk>/", "partners/<slug:slug>/", "rate/"}
+    assert key_pages | {"accounts/api-token/", "rate/<str:token>/"} <= {r for _, r, _ in visits}
+
+
+def test_on_a_phone_the_dashboard_puts_tiles_first_folds_filters_and_shows_cards(
+    leader, am, other_am, live_server, phone
+):
+    demo_portfolio(managers={"am": am, "other_am": other_am})
+    sign_in(phone, live_server, "leader")
+    phone.wait_for_url("**/dashboard/")
+
+    tiles = phone.locator(".kpis").bounding_box()
+    filters = phone.locator("details.filters-fold").bounding_box()
+    assert tiles["y"] < filters["y"]
+    assert phone.get_by_label("Account manager").is_visible() is False
+    row = phone.locator("table.portfolio tbody tr").first
+    assert row.evaluate("e => getComputedStyle(e).display") == "block"
+    assert phone.locator("table.portfolio thead").bounding_box()["height"] <= 1
+    score = row.locator("td[data-label=Score]")
+    label = score.evaluate("e => getComputedStyle(e, '::before').content")
+    assert label == '"Score"'
+    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
+    screenshot(phone, "dashboard-390.png", max_height=2400)

@@ -162,7 +162,7 @@ def test_rung_bars_list_the_highest_rung_first_scaled_to_the_largest_count():
         ("Skilled provider", 5),
         ("Executor", 10),
     ]
-    assert [b["bar_width"] for b in chart["bars"]] == [5.2, 0, 26.0, 52.0]
+    assert [b["bar_width"] for b in chart["bars"]] == [3.2, 0, 16.0, 32.0]
 
 
 def test_rung_history_stacks_rungs_and_sums_the_net_change():
