@@ -234,3 +234,17 @@ def test_on_a_phone_the_dashboard_puts_tiles_first_folds_filters_and_shows_cards
     assert label == '"Score"'
     assert phone.evaluate("document.scrollingElement.scrollWidth") <= 390
     screenshot(phone, "dashboard-390.png", max_height=2400)
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_the_api_docs_pass_axe_on_language_and_landmarks(am, live_server, page, url):
+    sign_in(page, live_server, "am")
+    page.goto(live_server.url + url)
+    page.wait_for_selector("#swagger-ui .info, redoc .api-info", state="attached")
+
+    rules = ["html-has-lang", "landmark-one-main", "region", "bypass"]
+    results = Axe().run(page, options={"runOnly": {"type": "rule", "values": rules}})
+
+    assert [v["id"] for v in results.response["violations"]] == []
+    page.get_by_role("link", name="← Back to Trustapp").click()
+    page.wait_for_url("**/engagements/mine/")
