@@ -248,3 +248,16 @@ def test_the_api_docs_pass_axe_on_language_and_landmarks(am, live_server, page, 
     assert [v["id"] for v in results.response["violations"]] == []
     page.get_by_role("link", name="← Back to Trustapp").click()
     page.wait_for_url("**/engagements/mine/")
+
+
+def test_the_api_links_live_in_the_user_menu(am, live_server, page):
+    sign_in(page, live_server, "am")
+    page.wait_for_url("**/engagements/mine/")
+
+    assert page.locator("nav[aria-label=Main]").get_by_role("link", name="API").count() == 0
+    assert page.get_by_role("link", name="API docs").is_visible() is False
+    page.locator(".user-menu summary").click()
+    page.get_by_role("link", name="API docs").click()
+    page.wait_for_url("**/api/docs/")
+    page.get_by_role("link", name="← Back to Trustapp").click()
+    page.wait_for_url("**/engagements/mine/")

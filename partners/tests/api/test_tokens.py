@@ -70,12 +70,17 @@ def test_clients_may_have_a_token_too(client, client_a):
 
 
 @pytest.mark.parametrize(("persona", "shown"), [("am", True), ("client_a", False)])
-def test_the_api_link_is_in_the_navigation_for_provider_staff(client, request, persona, shown):
+def test_the_api_links_are_in_the_user_menu_for_provider_staff(client, request, persona, shown):
     client.force_login(request.getfixturevalue(persona))
 
     page = client.get(URL).content.decode()
 
-    assert (f'<a href="{URL}">API</a>' in page) is shown
+    main_nav = page[page.index('<nav aria-label="Main">') : page.index("</nav>")]
+    user_menu = page[page.index('<details class="user-menu">') : page.index("</details>")]
+    assert URL not in main_nav
+    assert (f'<a href="{URL}">API token</a>' in user_menu) is shown
+    assert ('<a href="/api/docs/">API docs</a>' in user_menu) is shown
+    assert "Sign out" in user_menu
 
 
 def test_a_script_creates_a_token_with_a_password(am):
