@@ -54,7 +54,7 @@ def fallen_gates(snapshot, rung):
 
 
 def fallen_sentence(conditions):
-    """ "partnership fell to 47 (< 50)", several joined with "and"."""
+    """The fallen gates in words: "partnership fell to 47 (< 50)", joined with "and"."""
     parts = []
     for c in conditions:
         if c["condition"] == TRUST and c["current"] is None:
@@ -87,14 +87,14 @@ def explain_demotions(engagement, changes):
 
 
 def held_periods(changes, rung):
-    """[(start, end)] when the engagement stood on ``rung`` or above; ``changes`` oldest
-    first; ``end`` is the demotion that lost it, None while it is held."""
+    """[[start, end]] when the engagement stood on ``rung`` or above; ``changes`` oldest
+    first; ``end`` is the day of the demotion that lost it, None while it is held."""
     periods = []
     for change in changes:
         if change.from_level < rung <= change.to_level:
-            periods.append([change.as_of, None, None])
+            periods.append([change.as_of, None])
         elif change.to_level < rung <= change.from_level and periods and periods[-1][1] is None:
-            periods[-1][1:] = [change.as_of, change]
+            periods[-1][1] = change.as_of
     return periods
 
 
@@ -105,7 +105,7 @@ def date_range(start, end):
 
 
 def _lost_note(rung, period, snapshots):
-    start, end, demotion = period
+    start, end = period
     note = f"held {date_range(start, end)}"
     snapshot = snapshots.get(end)
     if snapshot is not None:
@@ -121,7 +121,7 @@ def _reached_on(rung, current, changes, periods, engagement):
     if rung == current:
         moves = [c.as_of for c in changes if c.to_level == rung]
     else:
-        moves = [start for start, _, _ in reversed(periods)]
+        moves = [start for start, _ in reversed(periods)]
     if moves:
         return moves[0]
     return engagement.started_on if rung == Level.EXECUTOR else None

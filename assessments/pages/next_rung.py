@@ -123,7 +123,8 @@ def next_steps(*, explanation, assessments, policy, as_of):
 
 
 def hold_steps(rows):
-    """ "Keep partnership above 50 (now 53)" for each gate holding the rung inside the band."""
+    """What keeps a rung held inside the band, one sentence per gate below its threshold:
+    "Keep partnership above 50 (now 53)."."""
     return [
         f"Keep {row['label'].lower()} above {row['hold']:g} (now {row['score']:.0f})."
         for row in rows

@@ -26,8 +26,8 @@ def test_held_periods_open_and_close_with_the_changes(engagement_a):
     fall = LevelChangeFactory.build(from_level=3, to_level=1, as_of=dt.date(2026, 5, 1))
     back = LevelChangeFactory.build(from_level=1, to_level=2, as_of=dt.date(2026, 7, 1))
 
-    assert held_periods([climb, fall, back], 3) == [[climb.as_of, fall.as_of, fall]]
-    assert [p[:2] for p in held_periods([climb, fall, back], 2)] == [
+    assert held_periods([climb, fall, back], 3) == [[climb.as_of, fall.as_of]]
+    assert held_periods([climb, fall, back], 2) == [
         [climb.as_of, fall.as_of],
         [back.as_of, None],
     ]
