@@ -157,11 +157,15 @@ def trend_chart(*, points, changes=(), start, end, width=720, height=268):
     }
 
 
-def gate_chart(*, label, series, start, end, threshold, hold, width=240, height=150):
+def gate_chart(
+    *, label, series, start, end, threshold, hold, holds_rung=False, width=240, height=150
+):
     """One gated dimension over [start, end] against the line that wins the rung
     (``threshold``) and the one below which a held rung is lost (``hold``).
 
     ``series`` are (date, value or None) oldest first; a missing value breaks the line.
+    ``holds_rung`` says the dimension also gates the rung the engagement holds now, so a
+    value inside the band keeps that rung.
     """
     left, right, top, bottom = 28, width - 6, 8, height - 20
     span = max((end - start).days, 1)
@@ -194,7 +198,7 @@ def gate_chart(*, label, series, start, end, threshold, hold, width=240, height=
         "hold": {"y": _r(y_of(hold)), "value": hold},
         "latest": latest,
         "met": latest is not None and latest >= threshold,
-        "held": latest is not None and hold <= latest < threshold,
+        "held": holds_rung and latest is not None and hold <= latest < threshold,
         "first_label": f"{start:%b %Y}",
         "last_label": f"{end:%b %Y}",
         "label_y": height - 5,

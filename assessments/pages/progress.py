@@ -104,6 +104,7 @@ def gate_charts(*, level, dimensions, policy, start, end):
                 end=end,
                 threshold=threshold,
                 hold=threshold - policy.demotion_band,
+                holds_rung=name in rung_gates(level),
             )
         )
     return charts_

@@ -71,6 +71,7 @@ def test_a_gate_chart_draws_a_dimension_against_the_rung_and_hold_lines():
         end=END,
         threshold=60,
         hold=50,
+        holds_rung=True,
     )
 
     plot = chart["plot"]
@@ -220,3 +221,16 @@ def test_rung_history_has_round_y_ticks_and_years_on_its_month_labels():
     assert [tick["label"] for tick in chart["y_ticks"]] == [0, 2, 4, 6, 8]
     assert chart["y_ticks"][0]["y"] == chart["baseline"]
     assert [column["label"] for column in chart["columns"]] == ["Nov 2025", "Jan 2026", "Nov 2026"]
+
+
+def test_a_gate_only_of_the_next_rung_is_never_held_in_the_band():
+    chart = charts.gate_chart(
+        label="Partnership",
+        series=[(START, 53.0), (END, 53.0)],
+        start=START,
+        end=END,
+        threshold=60,
+        hold=50,
+    )
+
+    assert (chart["met"], chart["held"]) == (False, False)
