@@ -317,12 +317,12 @@ def nice_ticks(peak, most=5):
         magnitude *= 10
 
 
-def rung_history(columns, *, width=460, height=200):
+def rung_history(columns, *, width=460, height=214):
     """Stacked columns of engagements per rung at each date; ``columns`` are
     (date, {level: count}) oldest first. Returns None without columns."""
     if not columns:
         return None
-    left, right, top, bottom = 34, width - 8, 8, height - 22
+    left, right, top, bottom = 34, width - 8, 8, height - 36
     ticks = nice_ticks(max(sum(counts.values()) for _, counts in columns))
     peak = ticks[-1]
     slot = (right - left) / len(columns)
@@ -342,10 +342,9 @@ def rung_history(columns, *, width=460, height=200):
                 "x": _r(x),
                 "width": _r(slot * 0.7),
                 "segments": segments,
+                "label": f"{day:%b}",
                 # Thirteen month ends: both ends are the same month, a year apart.
-                "label": f"{day:%b %Y}"
-                if n in (0, len(columns) - 1) or day.month == 1
-                else f"{day:%b}",
+                "year": str(day.year) if n in (0, len(columns) - 1) or day.month == 1 else "",
                 "label_x": _r(x + slot * 0.35),
                 "date": day,
                 "counts": [counts.get(level.value, 0) for level in Level],
@@ -358,7 +357,7 @@ def rung_history(columns, *, width=460, height=200):
         "baseline": bottom,
         "left": left,
         "right": right,
-        "label_y": height - 6,
+        "label_y": height - 22,
         "peak": peak,
         "y_ticks": [
             {"y": _r(scale(value, (0, peak), (bottom, top))), "label": value} for value in ticks
