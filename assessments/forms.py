@@ -8,17 +8,40 @@ from .engine.scoring import ANSWER_ITEMS, EVIDENCE_DIMENSIONS
 from .models import RECOMMEND_QUESTION, STATEMENTS, PlanItem
 
 LIKERT_CHOICES = [
-    (1, "1 · Strongly disagree"),
-    (2, "2 · Disagree"),
-    (3, "3 · Neutral"),
-    (4, "4 · Agree"),
-    (5, "5 · Strongly agree"),
+    (1, "Strongly disagree"),
+    (2, "Disagree"),
+    (3, "Neutral"),
+    (4, "Agree"),
+    (5, "Strongly agree"),
 ]
 RECOMMEND_CHOICES = [(n, str(n)) for n in range(11)]
+# The self-assessment asks the same seven things in the provider's own voice.
+SELF_STATEMENTS = {
+    "credibility": "We know what we are talking about, and the client believes what we tell them.",
+    "reliability": "We do what we say we will do, when we say we will.",
+    "intimacy": "The client can raise sensitive concerns with us openly.",
+    "self_orientation": "We put our own interests ahead of the client's.",
+    "technical": "We have the technical skills to take full care of the client's product.",
+    "domain": "We understand the client's business domain, their users and their competitors.",
+    "advice": (
+        "The client asks us for advice on business and technology decisions, not only for tasks."
+    ),
+}
+# Self-orientation is the S of the trust equation: agreeing lowers trust. Raters who agree
+# with every statement should not be surprised by it.
+SELF_ORIENTATION_HELP = {
+    False: "This one is about their interests, not yours: agree only if they put themselves first.",
+    True: "This one is about our interests, not the client's: agree only if we put ourselves "
+    "first.",
+}
 
 
 class AssessmentForm(forms.Form):
-    """The questionnaire: seven statements rated 1-5, recommend 0-10, and a comment."""
+    """The questionnaire: seven statements rated 1-5, recommend 0-10, and a comment.
+
+    With ``self_assessment`` the statements speak as the provider and there is no
+    recommend question.
+    """
 
     recommend = forms.TypedChoiceField(
         label=RECOMMEND_QUESTION,
@@ -36,11 +59,12 @@ class AssessmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, self_assessment=False, **kwargs):
         super().__init__(*args, **kwargs)
+        statements = SELF_STATEMENTS if self_assessment else STATEMENTS
         likert = {
             item: forms.TypedChoiceField(
-                label=STATEMENTS[item],
+                label=statements[item],
                 choices=LIKERT_CHOICES,
                 coerce=int,
                 widget=forms.RadioSelect,
@@ -48,7 +72,19 @@ class AssessmentForm(forms.Form):
             )
             for item in ANSWER_ITEMS
         }
+        likert["self_orientation"].help_text = SELF_ORIENTATION_HELP[self_assessment]
+        if self_assessment:
+            del self.fields["recommend"]
         self.fields = {**likert, **self.fields}
+
+    def error_links(self):
+        """[(anchor or None, message)] for the summary at the top of the form."""
+        links = [(None, message) for message in self.non_field_errors()]
+        for number, name in enumerate(self.fields, start=1):
+            if self[name].errors:
+                label = f"Statement {number}" if name in ANSWER_ITEMS else self.fields[name].label
+                links.append((f"q-{name}", f"{label}: {self[name].errors[0]}"))
+        return links
 
     def likert_fields(self):
         return [self[item] for item in ANSWER_ITEMS]

@@ -3,6 +3,7 @@
 import datetime as dt
 import logging
 import secrets
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -204,18 +205,29 @@ def rating_submit(*, engagement, user, answers, invitation=None, **details) -> T
 
 def _rating_email(*, invitation, raw_token, reminder):
     link = settings.SITE_URL + reverse("assessments:rate", args=[raw_token])
-    context = {"invitation": invitation, "link": link, "reminder": reminder}
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "reminder": reminder,
+        "provider": settings.TRUSTAPP_PROVIDER_NAME,
+    }
     subject = (
-        f"{'Reminder: ' if reminder else ''}How is your collaboration with us on "
-        f"{invitation.engagement.name}?"
+        f"{'Reminder: ' if reminder else ''}How is your collaboration with "
+        f"{settings.TRUSTAPP_PROVIDER_NAME} on {invitation.engagement.name}?"
     )
     body = render_to_string("assessments/email/invitation.txt", context)
     return subject, body
 
 
+def _provider_sender():
+    """DEFAULT_FROM_EMAIL's address under the provider's name, so the client sees who asks."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((settings.TRUSTAPP_PROVIDER_NAME, address))
+
+
 def _send_invitation(*, invitation, raw_token, reminder=False):
     subject, body = _rating_email(invitation=invitation, raw_token=raw_token, reminder=reminder)
-    send_mail(subject, body, None, [invitation.contact.email])
+    send_mail(subject, body, _provider_sender(), [invitation.contact.email])
 
 
 def invitation_create(*, engagement, contact, created_by):

@@ -20,6 +20,7 @@ from .forms import AssessmentForm, EventReviewForm, InvitationForm, PlanClientFo
 from .models import PlanItem
 from .pages import collaboration, portfolio
 from .pages.progress import progress_context
+from .pages.rating import rating_form_context
 from .pages.worklist import my_engagements_context
 
 
@@ -78,7 +79,7 @@ def _submit_rating(request, form, engagement, invitation=None):
             engagement=engagement,
             user=request.user,
             answers=form.answers(),
-            recommend=form.cleaned_data["recommend"],
+            recommend=form.cleaned_data.get("recommend"),
             comment=form.cleaned_data["comment"],
             invitation=invitation,
         )
@@ -105,7 +106,8 @@ def rate(request, token):
         request, form, invitation.engagement, invitation=invitation
     ):
         return redirect("assessments:rate_thanks")
-    context = {"form": form, "engagement": invitation.engagement, "rater": invitation.contact}
+    context = rating_form_context(form=form, engagement=invitation.engagement)
+    context["rater"] = invitation.contact
     return render(request, "assessments/rate_form.html", context)
 
 
@@ -217,7 +219,8 @@ def rate_engagement(request, pk):
     if request.method == "POST" and _submit_rating(request, form, engagement):
         messages.success(request, f"Thank you. Your rating of {engagement.name} was saved.")
         return redirect("assessments:rate_list")
-    context = {"form": form, "engagement": engagement, "rater": request.user.contact}
+    context = rating_form_context(form=form, engagement=engagement)
+    context["rater"] = request.user.contact
     return render(request, "assessments/rate_form.html", context)
 
 
@@ -245,7 +248,7 @@ def invitation_create(request, pk):
 @login_required
 def self_assessment(request, pk):
     engagement = access.get_changeable_engagement(request.user, pk)
-    form = AssessmentForm(request.POST if request.method == "POST" else None)
+    form = AssessmentForm(request.POST if request.method == "POST" else None, self_assessment=True)
     if request.method == "POST" and _submit_rating(request, form, engagement):
         messages.success(request, "Self-assessment saved. Compare it with the client's view below.")
         return redirect(engagement)

@@ -152,6 +152,8 @@ STORAGES = {
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Trustapp <trustapp@localhost>")
+# The company clients rate: named on the rating form and as the invitation's sender.
+TRUSTAPP_PROVIDER_NAME = env("TRUSTAPP_PROVIDER_NAME", default="Trustapp")
 # Absolute links in emails (rating invitations) are built from this.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

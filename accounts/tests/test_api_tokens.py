@@ -196,3 +196,17 @@ def test_a_script_revokes_the_token_it_uses(api, am):
     assert response.status_code == 204
     assert client.get("/api/v1/engagements/").status_code == 401
     assert api_get(other_key).status_code == 200
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("am", True), ("client_a", False)])
+def test_the_api_links_are_in_the_user_menu_for_provider_staff(client, request, persona, shown):
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get(URL).content.decode()
+
+    main_nav = page[page.index('<nav aria-label="Main">') : page.index("</nav>")]
+    user_menu = page[page.index('<details class="user-menu">') : page.index("</details>")]
+    assert URL not in main_nav
+    assert (f'<a href="{URL}">API token</a>' in user_menu) is shown
+    assert ('<a href="/api/docs/">API docs</a>' in user_menu) is shown
+    assert "Sign out" in user_menu

@@ -7,6 +7,7 @@ chart and its description can never disagree.
 """
 
 import datetime as dt
+import math
 
 from partners.choices import Level
 
@@ -106,15 +107,26 @@ def _markers(changes, scores_by_day, x_of, y_of):
     return markers
 
 
-def trend_chart(*, points, changes=(), start, end, threshold, width=720, height=240):
-    """Score line over [start, end] with level bands, level-change markers and the threshold.
+def month_ticks(start, end, x_of):
+    """A tick at each month start; the first one and each January carry the year."""
+    days = list(_month_starts(start, end))
+    return [
+        {"x": _r(x_of(day)), "label": f"{day:%b %Y}" if n == 0 or day.month == 1 else f"{day:%b}"}
+        for n, day in enumerate(days)
+    ]
 
+
+def trend_chart(*, points, changes=(), start, end, width=720, height=268):
+    """Score line over [start, end] with the rung as a band under it and level-change markers.
+
+    The rung is decided by per-dimension gates, not by the overall score, so the score axis
+    carries no threshold: ``gate_chart`` draws the gated dimensions against theirs.
     ``points`` are (date, score, level) oldest first; ``changes`` are (date, from, to).
     Returns None without points.
     """
     if not points:
         return None
-    left, right, top, bottom = 34, width - 10, 10, height - 24
+    left, right, top, bottom = 46, width - 10, 10, height - 66
     span = max((end - start).days, 1)
 
     def x_of(day):
@@ -126,21 +138,74 @@ def trend_chart(*, points, changes=(), start, end, threshold, width=720, height=
     scores = [score for _, score, _ in points]
     by_day = {day: score for day, score, _ in points}
     shown_changes = [c for c in changes if start <= c[0] <= end]
+    strip_top = bottom + 6
     return {
         "width": width,
         "height": height,
         "plot": {"left": left, "right": right, "top": top, "bottom": bottom},
         "line": " ".join(f"{_r(x_of(day))},{_r(y_of(score))}" for day, score, _ in points),
-        "bands": _level_bands(points, x_of, top, bottom),
+        "bands": _level_bands(points, x_of, strip_top, strip_top + 14),
+        "strip": {"y": strip_top, "label_y": strip_top + 11},
         "markers": _markers(shown_changes, by_day, x_of, y_of),
-        "threshold": {"y": _r(y_of(threshold)), "value": threshold},
         "y_ticks": [{"y": _r(y_of(v)), "label": v} for v in (0, 20, 40, 60, 80, 100)],
-        "x_ticks": [
-            {"x": _r(x_of(day)), "label": f"{day:%b}" if day.month != 1 else f"{day:%b %Y}"}
-            for day in _month_starts(start, end)
-        ],
+        "y_title": {"x": 14, "y": _r((top + bottom) / 2)},
+        "x_ticks": month_ticks(start, end, x_of),
+        "tick_y": strip_top + 32,
+        "x_title": {"x": _r((left + right) / 2), "y": height - 4},
         "desc": _trend_desc(points, scores, shown_changes),
         "table": _monthly_rows(points),
+    }
+
+
+def gate_chart(
+    *, label, series, start, end, threshold, hold, holds_rung=False, width=240, height=150
+):
+    """One gated dimension over [start, end] against the line that wins the rung
+    (``threshold``) and the one below which a held rung is lost (``hold``).
+
+    ``series`` are (date, value or None) oldest first; a missing value breaks the line.
+    ``holds_rung`` says the dimension also gates the rung the engagement holds now, so a
+    value inside the band keeps that rung.
+    """
+    left, right, top, bottom = 28, width - 6, 8, height - 20
+    span = max((end - start).days, 1)
+
+    def x_of(day):
+        return scale((day - start).days, (0, span), (left, right))
+
+    def y_of(value):
+        return scale(value, (0, 100), (bottom, top))
+
+    segments, current = [], []
+    for day, value in series:
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(f"{_r(x_of(day))},{_r(y_of(value))}")
+    if current:
+        segments.append(current)
+    known = [value for _, value in series if value is not None]
+    latest = known[-1] if known else None
+    return {
+        "label": label,
+        "width": width,
+        "height": height,
+        "plot": {"left": left, "right": right, "top": top, "bottom": bottom},
+        "lines": [" ".join(points) for points in segments if len(points) > 1],
+        "threshold": {"y": _r(y_of(threshold)), "value": threshold},
+        "hold": {"y": _r(y_of(hold)), "value": hold},
+        "latest": latest,
+        "met": latest is not None and latest >= threshold,
+        "held": holds_rung and latest is not None and hold <= latest < threshold,
+        "first_label": f"{start:%b %Y}",
+        "last_label": f"{end:%b %Y}",
+        "label_y": height - 5,
+        "desc": (
+            f"{label}: {'no score' if latest is None else f'now {latest:.0f}'}; "
+            f"{threshold:g} wins the rung, below {hold:g} a held rung is lost."
+        ),
     }
 
 
@@ -168,11 +233,17 @@ def _monthly_rows(points):
     ]
 
 
-def dimension_bars(rows, *, width=440, row_height=44):
-    """Stacked horizontal bars on 0-100: client-rating part, event part, threshold tick.
+def _at(value, left, right):
+    return None if value is None else _r(scale(value, (0, 100), (left, right)))
 
-    ``rows`` are dicts with label, rating_part, event_part, score (None = missing) and
-    threshold. The label sits above its bar so that the chart stays legible at 360 px.
+
+def dimension_bars(rows, *, width=440, row_height=44):
+    """Stacked horizontal bars on 0-100: client-rating part, event part, and ticks at the
+    next rung's threshold and the current rung's hold line where they apply.
+
+    ``rows`` are dicts with label, rating_part, event_part, score (None = missing),
+    threshold and hold (None where the dimension gates no rung that way). The label sits
+    above its bar so that the chart stays legible at 360 px.
     """
     left, right = 4, width - 44
     bars = []
@@ -191,9 +262,14 @@ def dimension_bars(rows, *, width=440, row_height=44):
                 "rating_width": _r(rating_w),
                 "event_x": _r(left + rating_w),
                 "event_width": _r(event_w),
-                "threshold_x": _r(scale(row["threshold"], (0, 100), (left, right))),
+                "threshold_x": _at(row["threshold"], left, right),
+                "hold_x": _at(row.get("hold"), left, right),
                 "value_x": right + 6,
-                "met": row["score"] is not None and row["score"] >= row["threshold"],
+                "met": (
+                    row["threshold"] is not None
+                    and row["score"] is not None
+                    and row["score"] >= row["threshold"]
+                ),
             }
         )
     return {
@@ -206,7 +282,7 @@ def dimension_bars(rows, *, width=440, row_height=44):
 
 def rung_bars(counts, *, width=440, row_height=34):
     """Horizontal bars of engagements per rung; ``counts`` are (level, count), lowest first."""
-    label_width, right = 130, width - 48
+    label_width, right = 150, width - 48
     peak = max([count for _, count in counts] + [1])
     return {
         "width": width,
@@ -227,13 +303,28 @@ def rung_bars(counts, *, width=440, row_height=34):
     }
 
 
-def rung_history(columns, *, width=460, height=200):
+def nice_ticks(peak, most=5):
+    """Round tick values from 0 to at least ``peak``: steps of 1, 2 or 5 times a power of
+    ten, at most ``most`` steps."""
+    peak = max(peak, 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if math.ceil(peak / step) <= most:
+                top = math.ceil(peak / step) * step
+                return list(range(0, top + 1, step))
+        magnitude *= 10
+
+
+def rung_history(columns, *, width=460, height=214):
     """Stacked columns of engagements per rung at each date; ``columns`` are
     (date, {level: count}) oldest first. Returns None without columns."""
     if not columns:
         return None
-    left, right, top, bottom = 34, width - 8, 8, height - 22
-    peak = max([sum(counts.values()) for _, counts in columns] + [1])
+    left, right, top, bottom = 34, width - 8, 8, height - 36
+    ticks = nice_ticks(max(sum(counts.values()) for _, counts in columns))
+    peak = ticks[-1]
     slot = (right - left) / len(columns)
     drawn = []
     for n, (day, counts) in enumerate(columns):
@@ -252,6 +343,8 @@ def rung_history(columns, *, width=460, height=200):
                 "width": _r(slot * 0.7),
                 "segments": segments,
                 "label": f"{day:%b}",
+                # Thirteen month ends: both ends are the same month, a year apart.
+                "year": str(day.year) if n in (0, len(columns) - 1) or day.month == 1 else "",
                 "label_x": _r(x + slot * 0.35),
                 "date": day,
                 "counts": [counts.get(level.value, 0) for level in Level],
@@ -264,9 +357,11 @@ def rung_history(columns, *, width=460, height=200):
         "baseline": bottom,
         "left": left,
         "right": right,
-        "label_y": height - 6,
+        "label_y": height - 22,
         "peak": peak,
-        "peak_y": top,
+        "y_ticks": [
+            {"y": _r(scale(value, (0, peak), (bottom, top))), "label": value} for value in ticks
+        ],
         "columns": drawn,
         "levels": [level.label for level in Level],
         "net": _net_changes(columns),

@@ -27,7 +27,7 @@ def load_in_order(ids, *, activity=False, today=None):
     """The engagements with these ids, with their facts and flags, in the given order."""
     engagements = attention.with_facts(
         Engagement.objects.filter(pk__in=ids), today=today
-    ).select_related("partner")
+    ).select_related("partner", "account_manager")
     if activity:
         engagements = with_activity(engagements)
     by_id = engagements.in_bulk()
@@ -67,6 +67,32 @@ def score_series(*, engagement_ids, since):
     for engagement_id, score in rows:
         series[engagement_id].append(score)
     return series
+
+
+def weekly_series(*, engagement_ids, today, weeks=52):
+    """{engagement id: [score, ...]} oldest first, one snapshot a week over ``weeks``."""
+    days = [today - dt.timedelta(days=7 * n) for n in range(weeks, -1, -1)]
+    series = defaultdict(list)
+    rows = (
+        MaturitySnapshot.objects.filter(engagement_id__in=engagement_ids, as_of__in=days)
+        .order_by("engagement_id", "as_of")
+        .values_list("engagement_id", "score")
+    )
+    for engagement_id, score in rows:
+        series[engagement_id].append(score)
+    return series
+
+
+def next_rung_unmet(engagement_ids):
+    """{engagement id: the unmet conditions of the next rung} from each latest snapshot's
+    explanation, in one query."""
+    latest = MaturitySnapshot.objects.filter(engagement=OuterRef("pk")).order_by("-as_of")
+    rows = (
+        Engagement.objects.filter(pk__in=engagement_ids)
+        .annotate(unmet=Subquery(latest.values("explanation__unmet")[:1]))
+        .values_list("pk", "unmet")
+    )
+    return {pk: unmet or [] for pk, unmet in rows}
 
 
 def rung_counts(engagements):
@@ -156,10 +182,9 @@ def latest_rater_assessments(engagements, *, as_of, window_days):
     return by_engagement
 
 
-def trust_on_one_person(engagements, *, policy, today=None, limit=8):
-    """Open engagements whose trust rests on one client person, highest rung first, and
-    their count. Two queries: each rater's latest rating, then the engagements shown."""
-    today = today or timezone.localdate()
+def _one_person(engagements, *, policy, today):
+    """[(-level, engagement id, raters)] of the open engagements whose trust rests on one
+    client person, highest rung first, from one query."""
     ratings = latest_rater_assessments(
         engagements.exclude(status=Engagement.Status.CLOSED),
         as_of=today,
@@ -170,7 +195,20 @@ def trust_on_one_person(engagements, *, policy, today=None, limit=8):
         per_rater = rater_trust(assessments=assessments, policy=policy, as_of=today)
         if trust_rests_on_one_person(per_rater=per_rater, level=level, policy=policy):
             flagged.append((-level, engagement_id, len(per_rater)))
-    flagged.sort()
+    return sorted(flagged)
+
+
+def one_person_ids(engagements, *, policy, today=None):
+    """Ids of the open engagements whose trust rests on one client person."""
+    today = today or timezone.localdate()
+    return [pk for _, pk, _ in _one_person(engagements, policy=policy, today=today)]
+
+
+def trust_on_one_person(engagements, *, policy, today=None, limit=8):
+    """Open engagements whose trust rests on one client person, highest rung first, and
+    their count. Two queries: each rater's latest rating, then the engagements shown."""
+    today = today or timezone.localdate()
+    flagged = _one_person(engagements, policy=policy, today=today)
     shown = flagged[:limit]
     by_id = Engagement.objects.select_related("partner").in_bulk([pk for _, pk, _ in shown])
     rows = [

@@ -9,7 +9,6 @@ import csv
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.utils import timezone
 
 from partners import access
@@ -17,17 +16,10 @@ from partners.forms import UserChoiceField
 from partners.models import Engagement, EngagementEvent, Level, Partner, display_name
 
 from .. import selectors
-from . import attention, charts, insights
+from . import attention, charts, drilldown, insights
+from .next_rung import relative_gap
 
 PAGE_SIZE = 50
-# The table's orders. "Needs attention first" is left to the lists above the table: it is a
-# rule evaluated in Python (see attention.py), which SQL could only sort by repeating it.
-SORTS = {
-    "name": ("Partner and engagement", ("partner__name", "name")),
-    "score": ("Score, highest first", (F("score").desc(nulls_last=True),)),
-    "change": ("30-day change, biggest fall first", (F("change_30d").asc(nulls_last=True),)),
-    "rating": ("Last client rating, oldest first", (F("last_rating_at").asc(nulls_first=True),)),
-}
 
 
 class PortfolioFilterForm(forms.Form):
@@ -52,11 +44,12 @@ class PortfolioFilterForm(forms.Form):
         choices=[("", "All statuses"), *Engagement.Status.choices],
         required=False,
     )
-    sort = forms.ChoiceField(
-        label="Sort by",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+    attention = forms.ChoiceField(
+        label="Needs attention",
+        choices=[("", "Everything"), *drilldown.ATTENTION.items()],
         required=False,
     )
+    sort = forms.ChoiceField(label="Sort by", choices=drilldown.sort_choices(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,11 +89,15 @@ def filtered_engagements(user, filters):
         engagements = engagements.filter(level=filters["rung"])
     if "status" in filters:
         engagements = engagements.filter(status=filters["status"])
+    if "attention" in filters:
+        engagements = drilldown.attention_filter(
+            engagements, filters["attention"], policy=selectors.active_policy().params()
+        )
     return engagements
 
 
 def table_rows(engagements, filters):
-    order = SORTS[filters.get("sort", "name")][1]
+    order = drilldown.order_for(filters.get("sort", "name"))
     return (
         attention.with_facts(engagements)
         .select_related("partner", "account_manager")
@@ -108,9 +105,27 @@ def table_rows(engagements, filters):
     )
 
 
+def largest_gap(unmet):
+    """The next rung's largest gap as "domain 48 / 60", or None when nothing is unmet."""
+    if not unmet:
+        return None
+    condition = max(unmet, key=relative_gap)
+    current = condition["current"]
+    shown = "—" if current is None else f"{current:.0f}"
+    return f"{condition['condition']} {shown} / {condition['required']:g}"
+
+
 def table_page(engagements, filters, number):
+    """A page of the table; each row with its 12-month sparkline and next-rung gap."""
     page = Paginator(table_rows(engagements, filters), PAGE_SIZE).get_page(number)
-    page.object_list = attention.flagged(list(page.object_list))
+    rows = attention.flagged(list(page.object_list))
+    ids = [row.pk for row in rows]
+    series = insights.weekly_series(engagement_ids=ids, today=timezone.localdate())
+    unmet = insights.next_rung_unmet(ids)
+    for row in rows:
+        row.spark = charts.sparkline(series.get(row.pk, []))
+        row.next_gap = largest_gap(unmet.get(row.pk))
+    page.object_list = rows
     return page
 
 
@@ -172,6 +187,8 @@ def dashboard_context(*, user, params):
         "one_person_more": one_person_total - len(one_person),
         "page": table_page(engagements, filters, params.get("page")),
         **disputed_evidence(engagements),
+        "headers": drilldown.headers(filters.get("sort", "name")),
+        "attention_label": drilldown.ATTENTION.get(filters.get("attention")),
     }
 
 

@@ -13,73 +13,21 @@ from partners import access
 from partners.choices import Dimension, Level
 
 from .. import selectors
-from ..engine.scoring import DIMENSIONS, TRUST, TRUST_ITEMS
+from ..engine.scoring import DIMENSIONS, RATERS, RUNG_CONDITIONS, TRUST, TRUST_ITEMS
 from ..models import LevelChange, MaturitySnapshot, TrustAssessment
 from . import charts, plan, relationship
+from .ladder import ladder
+from .next_rung import hold_steps, next_steps
 from .timeline import timeline_page
 
 TREND_DAYS = 365
 
-# What each rung means, from DESIGN.md "Why it exists".
-RUNG_MEANING = {
-    Level.EXECUTOR: "Executes the tasks it is given.",
-    Level.SKILLED_PROVIDER: "Has shown the technical skills to take care of the product.",
-    Level.DOMAIN_EXPERT: "Knows the client's business and keeps up with its competitors.",
-    Level.TRUSTED_ADVISOR: "Asked for advice on business and technology, not only for hands.",
-}
-
-# Plain-words advice for each unmet condition of the next rung.
-ADVICE = {
-    "delivery": (
-        "deliver milestones as committed and handle incidents well",
-        "reliability",
-        "does what they say, when they say",
-    ),
-    "technical": (
-        "get technical recommendations adopted or take ownership of architecture",
-        "technical",
-        "has the skills to take full care of the product",
-    ),
-    "domain": (
-        "share business insights or competitor analyses",
-        "domain",
-        "understands our business",
-    ),
-    "partnership": (
-        "get invited to strategy meetings and have your proposals adopted",
-        "advice",
-        "asks us for advice",
-    ),
-}
 TRUST_LABELS = {
     "credibility": "Credibility",
     "reliability": "Reliability",
     "intimacy": "Intimacy",
     "self_orientation": "Self-orientation",
 }
-
-
-def condition_sentence(condition, components):
-    """One unmet condition as a sentence an account manager can act on."""
-    name, current, required = condition["condition"], condition["current"], condition["required"]
-    if name == "raters":
-        return (
-            f"Client raters {current} of {required}: ask more of the client's product owners "
-            "for a rating."
-        )
-    if name == "trust":
-        shown = "no rating yet" if current is None else f"{current:.0f} of {required:g}"
-        return (
-            f"Trust {shown}: be credible, reliable and open, and put the client's interests "
-            "first; ask the client to rate the relationship."
-        )
-    label = Dimension(name).label
-    what, item, statement = ADVICE[name]
-    sentence = f"{label} {current:.0f} of {required:g}: {what}"
-    mean = (components or {}).get(item)
-    if mean is not None:
-        sentence += f"; client rates '{statement}' {mean:.1f} of 5"
-    return sentence + "."
 
 
 def latest_snapshot(engagement):
@@ -91,48 +39,24 @@ def latest_snapshot(engagement):
     )
 
 
-def _entered_on(rung, current, changes, engagement):
-    """When the engagement got onto ``rung``: the latest change into the current rung (its
-    start if it never moved), the latest climb onto a lower one. ``changes`` newest first."""
-    if rung == current:
-        dates = [c.as_of for c in changes if c.to_level == rung]
-    elif rung == Level.EXECUTOR:
-        return engagement.started_on
-    else:
-        dates = [c.as_of for c in changes if c.from_level < rung <= c.to_level]
-    if dates:
-        return dates[0]
-    return engagement.started_on if rung == Level.EXECUTOR else None
+def rung_gates(level):
+    """The dimensions gating ``level`` (none for executor)."""
+    if level <= Level.EXECUTOR:
+        return []
+    return [name for name in RUNG_CONDITIONS[level] if name != RATERS]
 
 
-def ladder(engagement, changes):
-    """The four rungs, highest first, with the current one and the date each was reached.
-
-    ``changes`` are the engagement's level changes, newest first.
-    """
-    current = engagement.level
-    return [
-        {
-            "value": rung.value,
-            "label": rung.label,
-            "meaning": RUNG_MEANING[rung],
-            "reached": rung.value <= current,
-            "current": rung.value == current,
-            "reached_on": (
-                _entered_on(rung, current, changes, engagement) if rung <= current else None
-            ),
-        }
-        for rung in reversed(Level)
-    ]
-
-
-def dimension_rows(snapshot, explanation, policy):
-    """Per dimension: score, client-rating part, event part, threshold (for the bar chart)."""
+def dimension_rows(snapshot, explanation, policy, level):
+    """Per dimension: score, client-rating part, event part; the threshold where it gates
+    the next rung, the hold line where it holds the current rung inside the band."""
     explained = explanation.get("dimensions") or {}
+    next_gates = rung_gates(level + 1) if level < Level.TRUSTED_ADVISOR else []
     rows = []
     for name in DIMENSIONS:
         part = explained.get(name)
         score = part["score"] if part else getattr(snapshot, name)
+        threshold = policy.trust_threshold if name == TRUST else policy.threshold
+        held = name in rung_gates(level) and score is not None and score < threshold
         rows.append(
             {
                 "name": name,
@@ -141,7 +65,8 @@ def dimension_rows(snapshot, explanation, policy):
                 # An explanation-less snapshot (imported history) shows its score unsplit.
                 "rating_part": part["rating_part"] if part else (score or 0),
                 "event_part": part["event_part"] if part else 0,
-                "threshold": policy.trust_threshold if name == TRUST else policy.threshold,
+                "threshold": threshold if name in next_gates else None,
+                "hold": threshold - policy.demotion_band if held else None,
                 "top_events": part.get("top_events", []) if part else [],
             }
         )
@@ -149,13 +74,40 @@ def dimension_rows(snapshot, explanation, policy):
 
 
 def trend(engagement, today):
+    """(start, [(day, score, level)], [(day, {dimension: score})]) over the last year."""
     start = today - dt.timedelta(days=TREND_DAYS - 1)
-    points = list(
+    rows = list(
         MaturitySnapshot.objects.filter(engagement=engagement, as_of__gte=start, as_of__lte=today)
         .order_by("as_of")
-        .values_list("as_of", "score", "level")
+        .values_list("as_of", "score", "level", *DIMENSIONS)
     )
-    return start, points
+    points = [row[:3] for row in rows]
+    dimensions = [(row[0], dict(zip(DIMENSIONS, row[3:], strict=True))) for row in rows]
+    return start, points, dimensions
+
+
+def gated_dimensions(level):
+    """The dimensions gating the next rung; at the top, those that hold the current one."""
+    return rung_gates(min(level + 1, Level.TRUSTED_ADVISOR))
+
+
+def gate_charts(*, level, dimensions, policy, start, end):
+    """A small chart per gated dimension against its threshold and hold line."""
+    charts_ = []
+    for name in gated_dimensions(level):
+        threshold = policy.trust_threshold if name == TRUST else policy.threshold
+        charts_.append(
+            charts.gate_chart(
+                label=Dimension(name).label,
+                series=[(day, values[name]) for day, values in dimensions],
+                start=start,
+                end=end,
+                threshold=threshold,
+                hold=threshold - policy.demotion_band,
+                holds_rung=name in rung_gates(level),
+            )
+        )
+    return charts_
 
 
 def change_over(points, today, days=30):
@@ -185,13 +137,14 @@ def progress_context(request, engagement):
     snapshot = latest_snapshot(engagement)
     policy = (snapshot.policy if snapshot else selectors.active_policy()).params()
     explanation = snapshot.explanation if snapshot else {}
-    start, points = trend(engagement, today)
+    start, points, dimensions = trend(engagement, today)
     changes = list(LevelChange.objects.filter(engagement=engagement).order_by("-as_of", "-id"))
     assessments = list(
         TrustAssessment.objects.filter(engagement=engagement)
         .select_related("rater_contact", "rater_user")
         .order_by("-submitted_at", "-id")
     )
+    rows = dimension_rows(snapshot, explanation, policy, engagement.level) if snapshot else []
     timeline_form, page = timeline_page(
         engagement=engagement, assessments=assessments, changes=changes, params=request.GET
     )
@@ -207,17 +160,18 @@ def progress_context(request, engagement):
             changes=[(c.as_of, c.from_level, c.to_level) for c in reversed(changes)],
             start=start,
             end=today,
-            threshold=policy.threshold,
         ),
-        "dimension_chart": (
-            charts.dimension_bars(dimension_rows(snapshot, explanation, policy))
-            if snapshot
-            else None
+        "next_level_label": Level(min(engagement.level + 1, Level.TRUSTED_ADVISOR)).label,
+        "gate_charts": gate_charts(
+            level=engagement.level, dimensions=dimensions, policy=policy, start=start, end=today
+        )
+        if points
+        else [],
+        "dimension_chart": charts.dimension_bars(rows) if snapshot else None,
+        "next_steps": next_steps(
+            explanation=explanation, assessments=assessments, policy=policy, as_of=today
         ),
-        "next_steps": [
-            condition_sentence(c, explanation.get("answer_means"))
-            for c in explanation.get("unmet", ())
-        ],
+        "hold_steps": hold_steps(rows),
         "trust_components": trust_components(explanation),
         "people": relationship.people_trust(
             assessments=assessments, level=engagement.level, policy=policy, as_of=today

@@ -6,6 +6,10 @@ from partners.tests.factories import ContactFactory
 
 from .factories import grow_relationship
 
+# Fixtures of the browser tests, shared with test_browser_ux.py.
+from .test_authorization_matrix import personas, world  # noqa: F401, I001
+from .test_browser_journeys import browser, page  # noqa: F401
+
 
 @pytest.fixture
 def raters(partner_a):

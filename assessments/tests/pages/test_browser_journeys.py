@@ -174,7 +174,7 @@ def test_client_rates_through_the_emailed_link_once(settings, engagement_a, am, 
     assert page.locator("h1").inner_text() == "How is the collaboration going?"
     assert_one_h1_and_visible_focus(page)
     for fieldset in page.locator("fieldset.likert").all()[:7]:
-        fieldset.get_by_text("4 · Agree").click()
+        fieldset.get_by_text("Agree", exact=True).click()
     page.get_by_label("8", exact=True).check()
     page.get_by_label("Anything you would like to tell us?").fill("Great team, more ideas please.")
     screenshot(page, "rate-form.png", max_height=1700)
@@ -207,6 +207,7 @@ def test_leadership_filters_the_dashboard_and_downloads_the_csv(
         assert page.locator("#rungs-desc").text_content().count(f"{rung}: ") == 1
     screenshot(page, "dashboard.png", max_height=2050)
 
+    page.locator("summary", has_text="Filters").click()
     page.get_by_label("Account manager").select_option(label="Otto Other")
     page.get_by_label("Status").select_option("active")
     page.get_by_role("button", name="Apply filters").click()

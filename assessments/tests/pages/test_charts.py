@@ -38,7 +38,7 @@ def test_a_sparkline_keeps_small_wobbles_flat():
 
 
 def trend(points, changes=()):
-    return charts.trend_chart(points=points, changes=changes, start=START, end=END, threshold=60)
+    return charts.trend_chart(points=points, changes=changes, start=START, end=END)
 
 
 def test_no_trend_chart_without_points():
@@ -52,7 +52,35 @@ def test_the_trend_line_spans_the_year_and_runs_from_0_at_the_bottom_to_100_at_t
     plot = chart["plot"]
     assert (x0, y0) == (plot["left"], plot["bottom"])
     assert (x1, y1) == (plot["right"], plot["top"])
-    assert chart["threshold"]["y"] == pytest.approx(plot["bottom"] - 0.6 * (plot["bottom"] - 10))
+
+
+def test_the_score_axis_has_no_threshold_and_the_rung_is_a_band_under_the_line():
+    chart = trend([(START, 40.0, 1), (END, 70.0, 2)])
+
+    assert "threshold" not in chart
+    assert {band["y"] for band in chart["bands"]} == {chart["plot"]["bottom"] + 6}
+    assert [band["height"] for band in chart["bands"]] == [14, 14]
+
+
+def test_a_gate_chart_draws_a_dimension_against_the_rung_and_hold_lines():
+    days = [START + dt.timedelta(days=n) for n in range(5)]
+    chart = charts.gate_chart(
+        label="Partnership",
+        series=list(zip(days, [70.0, 65.0, None, 58.0, 53.0], strict=True)),
+        start=START,
+        end=END,
+        threshold=60,
+        hold=50,
+        holds_rung=True,
+    )
+
+    plot = chart["plot"]
+    height = plot["bottom"] - plot["top"]
+    assert chart["threshold"]["y"] == pytest.approx(plot["bottom"] - 0.6 * height, abs=0.1)
+    assert chart["hold"]["y"] == pytest.approx(plot["bottom"] - 0.5 * height, abs=0.1)
+    assert [len(line.split()) for line in chart["lines"]] == [2, 2]
+    assert (chart["latest"], chart["met"], chart["held"]) == (53.0, False, True)
+    assert chart["desc"] == ("Partnership: now 53; 60 wins the rung, below 50 a held rung is lost.")
 
 
 def test_consecutive_days_at_one_level_make_one_band():
@@ -85,8 +113,9 @@ def test_the_trend_has_a_month_by_month_table_and_month_ticks():
     chart = trend([(day, 50.0, 1) for day in days])
 
     assert len(chart["table"]) == 12
-    assert chart["x_ticks"][0]["label"] == "Jul"
-    assert [t["label"] for t in chart["x_ticks"]].count("Jan 2026") == 1
+    labels = [t["label"] for t in chart["x_ticks"]]
+    assert (labels[0], labels[-1]) == ("Jul 2025", "Jun")
+    assert labels.count("Jan 2026") == 1
 
 
 def test_dimension_bars_split_the_score_into_its_two_parts():
@@ -108,6 +137,21 @@ def test_dimension_bars_split_the_score_into_its_two_parts():
     assert (bar["rating_width"], bar["event_width"]) == (28.8, pytest.approx(17.5, abs=0.1))
     assert bar["event_x"] == bar["rating_x"] + bar["rating_width"]
     assert (bar["threshold_x"], bar["met"]) == (pytest.approx(61.6), False)
+    assert bar["hold_x"] is None
+
+
+def test_dimension_bars_tick_only_where_a_rung_is_gated_or_held():
+    rows = [
+        {"label": "Delivery", "rating_part": 30.0, "event_part": 25.0, "score": 55.0,
+         "threshold": None, "hold": 50},
+        {"label": "Partnership", "rating_part": 30.0, "event_part": 10.0, "score": 40.0,
+         "threshold": None, "hold": None},
+    ]  # fmt: skip
+
+    held, free = charts.dimension_bars(rows, width=144)["bars"]
+
+    assert (held["threshold_x"], held["hold_x"], held["met"]) == (None, 52.0, False)
+    assert (free["threshold_x"], free["hold_x"]) == (None, None)
 
 
 def test_rung_bars_list_the_highest_rung_first_scaled_to_the_largest_count():
@@ -119,7 +163,7 @@ def test_rung_bars_list_the_highest_rung_first_scaled_to_the_largest_count():
         ("Skilled provider", 5),
         ("Executor", 10),
     ]
-    assert [b["bar_width"] for b in chart["bars"]] == [5.2, 0, 26.0, 52.0]
+    assert [b["bar_width"] for b in chart["bars"]] == [3.2, 0, 16.0, 32.0]
 
 
 def test_rung_history_stacks_rungs_and_sums_the_net_change():
@@ -151,3 +195,43 @@ def test_the_gap_chart_leaves_out_a_side_without_answers():
     trust, domain = chart["rows"]
     assert (trust["provider_x"], trust["client_x"]) == (104.0, 4.0)
     assert (domain["provider_x"], domain["client_x"]) == (None, 54.0)
+
+
+@pytest.mark.parametrize(
+    "peak, ticks",
+    [
+        (0, [0, 1]),
+        (3, [0, 1, 2, 3]),
+        (7, [0, 2, 4, 6, 8]),
+        (23, [0, 5, 10, 15, 20, 25]),
+        (137, [0, 50, 100, 150]),
+        (10_000, [0, 2000, 4000, 6000, 8000, 10000]),
+    ],
+)
+def test_nice_ticks_are_round_and_reach_the_peak(peak, ticks):
+    assert charts.nice_ticks(peak) == ticks
+
+
+def test_rung_history_has_round_y_ticks_and_years_on_its_month_labels():
+    columns = [(dt.date(2025, 11, 30), {1: 3, 2: 4}), (dt.date(2026, 1, 31), {1: 2, 2: 5})]
+    columns.append((dt.date(2026, 11, 29), {1: 1, 2: 6}))
+
+    chart = charts.rung_history(columns)
+
+    assert [tick["label"] for tick in chart["y_ticks"]] == [0, 2, 4, 6, 8]
+    assert chart["y_ticks"][0]["y"] == chart["baseline"]
+    labels = [(column["label"], column["year"]) for column in chart["columns"]]
+    assert labels == [("Nov", "2025"), ("Jan", "2026"), ("Nov", "2026")]
+
+
+def test_a_gate_only_of_the_next_rung_is_never_held_in_the_band():
+    chart = charts.gate_chart(
+        label="Partnership",
+        series=[(START, 53.0), (END, 53.0)],
+        start=START,
+        end=END,
+        threshold=60,
+        hold=50,
+    )
+
+    assert (chart["met"], chart["held"]) == (False, False)

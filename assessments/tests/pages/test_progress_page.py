@@ -7,10 +7,16 @@ from django.utils import timezone
 
 from assessments.engine.scoring import ANSWER_ITEMS
 from assessments.models import MaturitySnapshot
-from assessments.pages.progress import condition_sentence
+from assessments.pages.next_rung import condition_sentence
 from partners.tests.factories import EventFactory
 
-from .factories import LevelChangeFactory, RatingFactory, SelfAssessmentFactory, local_noon
+from .factories import (
+    LevelChangeFactory,
+    RatingFactory,
+    SelfAssessmentFactory,
+    local_noon,
+    snapshot,
+)
 
 
 def answers(*values):
@@ -56,6 +62,10 @@ def test_a_grown_relationship_shows_ladder_trend_dimensions_and_next_rung(client
     current = [rung for rung in context["ladder"] if rung["current"]]
     assert [rung["value"] for rung in current] == [grown_a.level]
     assert context["trend_chart"]["line"].count(",") == 40
+    gated = ["Delivery", "Technical skill", "Domain knowledge", "Partnership", "Trust"]
+    next_rung_gates = {1: 2, 2: 3, 3: 5, 4: 5}[grown_a.level]
+    assert [chart["label"] for chart in context["gate_charts"]] == gated[:next_rung_gates]
+    assert "next rung 60" not in response.content.decode()
     assert [bar["name"] for bar in context["dimension_chart"]["bars"]] == [
         "delivery",
         "technical",
@@ -64,9 +74,9 @@ def test_a_grown_relationship_shows_ladder_trend_dimensions_and_next_rung(client
         "trust",
     ]
     unmet = snapshot.explanation["unmet"]
-    assert context["next_steps"] == [
+    assert sorted(step["sentence"] for step in context["next_steps"]) == sorted(
         condition_sentence(c, snapshot.explanation["answer_means"]) for c in unmet
-    ]
+    )
     html = response.content.decode()
     assert html.count("<h1") == 1
     assert 'aria-current="step"' in html
@@ -210,3 +220,73 @@ def test_an_unknown_timeline_filter_shows_everything(client, am, engagement_a):
     response = page(client, am, engagement_a, "?show=nonsense")
 
     assert [entry.item.title for entry in response.context["page"].object_list] == ["Release"]
+
+
+def test_dimension_bars_mark_the_next_rungs_gates_and_the_held_ones(client, am, engagement_a):
+    snapshot(
+        engagement_a, days_ago=0, score=50, level=2,
+        delivery=55, technical=70, domain=40, partnership=30, trust=60,
+    )  # fmt: skip
+
+    response = page(client, am, engagement_a)
+
+    bars = {bar["name"]: bar for bar in response.context["dimension_chart"]["bars"]}
+    assert {name: bar["threshold"] for name, bar in bars.items()} == {
+        "delivery": 60,
+        "technical": 60,
+        "domain": 60,
+        "partnership": None,
+        "trust": None,
+    }
+    assert {name: bar["hold"] for name, bar in bars.items()} == {
+        "delivery": 50,
+        "technical": None,
+        "domain": None,
+        "partnership": None,
+        "trust": None,
+    }
+    html = response.content.decode()
+    assert html.count('class="threshold-tick"') == 3
+    assert html.count('class="hold-tick"') == 1
+    assert "Answers only: our self-assessment against the client" in html
+    assert "Each score combines the client" in html
+
+
+def test_the_next_rung_lists_gaps_largest_first_with_what_moved_them(
+    client, am, engagement_a, raters
+):
+    today = timezone.localdate()
+    RatingFactory(
+        engagement=engagement_a,
+        rater_contact=raters[0],
+        advice=1,
+        submitted_at=local_noon(today - dt.timedelta(days=5)),
+    )
+    workshop = {"id": 7, "title": "Domain workshop", "points": 2.5, "occurred_on": "2026-01-01"}
+    snapshot(
+        engagement_a, days_ago=0, score=58, level=3,
+        delivery=55, technical=70, domain=62, partnership=48.2, trust=60,
+        explanation={
+            "next_level": 4,
+            "unmet": [
+                {"condition": "partnership", "current": 48.2, "required": 60},
+                {"condition": "trust", "current": 60.0, "required": 65},
+                {"condition": "raters", "current": 1, "required": 2},
+            ],
+            "dimensions": {"partnership": {
+                "score": 48.2, "rating_part": 30.0, "event_part": 18.2, "top_events": [workshop],
+            }},
+        },
+    )  # fmt: skip
+
+    response = page(client, am, engagement_a)
+
+    steps = response.context["next_steps"]
+    assert [step["condition"] for step in steps] == ["raters", "partnership", "trust"]
+    assert steps[1]["events"] == [workshop]
+    assert [rating["rater"] for rating in steps[1]["ratings"]] == ["Ada Lovelace"]
+    assert response.context["hold_steps"] == ["Keep delivery above 50 (now 55)."]
+    html = response.content.decode()
+    assert "Moved most by “Domain workshop” (+2.5 pts)" in html
+    assert '<a href="?show=partnership#timeline">see these events</a>' in html
+    assert "To keep Domain expert" in html
