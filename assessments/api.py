@@ -13,13 +13,14 @@ from rest_framework import generics, mixins, permissions, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from partners import access
+from partners import api as partners_api
 from partners import services as partner_services
 from partners.api import ChangesEngagementToWrite, IsProviderStaff
 from partners.models import Contact, Engagement
 from trustapp.api import ServiceErrorsMixin
 
 from . import access as assessment_access
-from . import services
+from . import selectors, services
 from .models import LIKERT_ITEMS, AssessmentInvitation, LevelChange, MaturitySnapshot
 from .models import TrustAssessment as Assessment
 from .serializers import (
@@ -29,6 +30,7 @@ from .serializers import (
     ExplanationSerializer,
     InvitationSerializer,
     LevelChangeSerializer,
+    PartnerMaturitySerializer,
     SnapshotSerializer,
 )
 
@@ -48,6 +50,34 @@ def engagements_with_scores(user):
         )
         .order_by("partner__name", "name")
     )
+
+
+def with_maturity(partners):
+    """The partners, each with `.maturity` (selectors.partners_maturity), in five queries."""
+    maturity = selectors.partners_maturity(partner_ids=[p.pk for p in partners])
+    for partner in partners:
+        partner.maturity = maturity[partner.pk]
+    return partners
+
+
+class PartnerViewSet(partners_api.PartnerViewSet):
+    """The register's partners with their organisation maturity (read-only)."""
+
+    serializer_class = PartnerMaturitySerializer
+
+    def paginate_queryset(self, queryset):
+        return with_maturity(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return with_maturity([super().get_object()])[0]
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        with_maturity([serializer.instance])
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        with_maturity([serializer.instance])
 
 
 class EngagementAccess(permissions.BasePermission):
@@ -212,7 +242,7 @@ class AssessmentViewSet(
 
     def get_queryset(self):
         visible = assessment_access.visible_assessments(self.request.user)
-        return visible.order_by("-submitted_at", "-pk")
+        return visible.prefetch_related("barriers").order_by("-submitted_at", "-pk")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -230,6 +260,7 @@ class AssessmentViewSet(
             answers=answers,
             rater_contact=contact,
             rater_user=user,
+            barriers=data.pop("barrier_codes", ()),
             **data,
         )
 

@@ -2,7 +2,7 @@ from django import forms
 
 from partners.models import Contact
 
-from .models import LIKERT_ITEMS, RECOMMEND_QUESTION, STATEMENTS
+from .models import BARRIER_QUESTION, LIKERT_ITEMS, RECOMMEND_QUESTION, STATEMENTS, TrustBarrier
 
 LIKERT_CHOICES = [
     (1, "1 · Strongly disagree"),
@@ -32,9 +32,18 @@ class AssessmentForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    barriers = forms.MultipleChoiceField(
+        label=BARRIER_QUESTION,
+        choices=TrustBarrier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Optional. Choose any that apply; it does not change the score.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, barriers=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not barriers:  # the provider's self-assessment: the question is the client's
+            del self.fields["barriers"]
         likert = {
             item: forms.TypedChoiceField(
                 label=STATEMENTS[item],

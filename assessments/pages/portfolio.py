@@ -16,6 +16,7 @@ from partners import access
 from partners.models import Engagement, Level, Partner
 
 from .. import selectors
+from ..models import TrustAssessment
 from . import attention, charts, insights
 
 PAGE_SIZE = 50
@@ -161,7 +162,18 @@ def dashboard_context(*, user, params):
         "one_person_total": one_person_total,
         "one_person_more": one_person_total - len(one_person),
         "page": table_page(engagements, filters, params.get("page")),
+        "barriers": portfolio_barriers(engagements, policy=policy),
     }
+
+
+def portfolio_barriers(engagements, *, policy, today=None):
+    """Barriers named in each client contact's latest rating of the engagements. One query."""
+    ratings = selectors.latest_client_ratings(
+        TrustAssessment.objects.filter(engagement__in=engagements.order_by().values("pk")),
+        as_of=today or timezone.localdate(),
+        window_days=policy.window_days,
+    )
+    return selectors.barrier_counts(ratings)
 
 
 CSV_HEADER = (

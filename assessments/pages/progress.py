@@ -226,4 +226,16 @@ def progress_context(request, engagement):
         "timeline_form": timeline_form,
         "page": page,
         "can_change": access.can_change_engagement(request.user, engagement),
+        "barriers": engagement_barriers(engagement, policy=policy, today=today),
     }
+
+
+def engagement_barriers(engagement, *, policy, today):
+    """Barriers named in each client rater's latest rating of this engagement in the window."""
+    ratings = selectors.latest_client_ratings(
+        TrustAssessment.objects.filter(engagement=engagement),
+        as_of=today,
+        window_days=policy.window_days,
+        per_engagement=True,
+    )
+    return selectors.barrier_counts(ratings)

@@ -72,7 +72,7 @@ def test_malformed_session_cookie_is_no_session(client, am):
     from django.urls import reverse
 
     client.cookies["sessionid"] = "abc\x00defghijklmnop"
-    response = client.get(reverse("partners:list"))
+    response = client.get(reverse("assessments:partner_list"))
     assert response.status_code == 302
 
 

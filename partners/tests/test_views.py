@@ -30,7 +30,10 @@ def get_as(client, request, persona, url):
     [(None, 302), ("am", 200), ("leader", 200), ("staff", 200), ("client_a", 403)],
 )
 def test_partner_list_status(client, request, world, persona, expected):
-    assert get_as(client, request, persona, reverse("partners:list")).status_code == expected
+    assert (
+        get_as(client, request, persona, reverse("assessments:partner_list")).status_code
+        == expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -76,7 +79,7 @@ def test_client_never_sees_other_partner(client, request, world, persona):
     for url in (
         reverse("assessments:rate_list"),
         reverse("assessments:rate_engagement", args=[other.pk]),
-        reverse("partners:detail", args=[other.partner.slug]),
+        reverse("assessments:partner_detail", args=[other.partner.slug]),
     ):
         response = client.get(url)
         assert other.partner.name not in response.text
@@ -167,7 +170,7 @@ def test_other_manager_cannot_edit_engagement(client, other_am, engagement_a):
 
 def test_partner_search(client, am, world):
     client.force_login(am)
-    response = client.get(reverse("partners:list"), {"q": "bore"})
+    response = client.get(reverse("assessments:partner_list"), {"q": "bore"})
     assert "Borealis Bank" in response.text
     assert "Acme Logistics" not in response.text
 
@@ -177,7 +180,7 @@ def test_partner_list_queries_do_not_grow(client, am, django_assert_num_queries,
     PartnerFactory.create_batch(extra)
     client.force_login(am)
     with django_assert_num_queries(5):
-        assert client.get(reverse("partners:list")).status_code == 200
+        assert client.get(reverse("assessments:partner_list")).status_code == 200
 
 
 def page_queries(client, url):
