@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partners.models import Contact, Engagement, EngagementEvent, Partner
-from partners.tests.factories import EngagementFactory, EventFactory, PartnerFactory
+from partners.tests.factories import EngagementFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,21 +166,6 @@ def test_other_manager_cannot_edit_engagement(client, other_am, engagement_a):
     assert client.post(url, {"name": "Hijacked"}).status_code == 403
     engagement_a.refresh_from_db()
     assert engagement_a.name == "Route planner"
-
-
-def test_partner_search(client, am, world):
-    client.force_login(am)
-    response = client.get(reverse("assessments:partner_list"), {"q": "bore"})
-    assert "Borealis Bank" in response.text
-    assert "Acme Logistics" not in response.text
-
-
-@pytest.mark.parametrize("extra", [3, 30])
-def test_partner_list_queries_do_not_grow(client, am, django_assert_num_queries, extra):
-    PartnerFactory.create_batch(extra)
-    client.force_login(am)
-    with django_assert_num_queries(5):
-        assert client.get(reverse("assessments:partner_list")).status_code == 200
 
 
 def page_queries(client, url):
