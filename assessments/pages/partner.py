@@ -39,11 +39,15 @@ def _provider_people(engagements, memberships):
 
 
 def _contact_rows(contacts, engagements, people, facts, *, trust_threshold, stale_since):
+    rated_by = defaultdict(list)
+    for engagement in engagements:
+        for contact_id in facts.raters.get(engagement.pk, ()):
+            rated_by[contact_id].append(engagement)
     rows = []
     for contact in contacts:
         rating = facts.ratings.get(contact.pk)
         trust = rating.trust if rating else None
-        rated = [e for e in engagements if contact.pk in facts.raters.get(e.pk, ())]
+        rated = rated_by[contact.pk]
         bonds = {u.pk: u for e in rated for u in people[e.pk]}
         rows.append(
             {
