@@ -154,3 +154,13 @@ def test_counting_is_one_query(engagement, contact, django_assert_num_queries):
 
     with django_assert_num_queries(1):
         selectors.barrier_counts(ratings)
+
+
+def test_staff_see_a_ratings_barriers_in_the_admin(client, engagement, contact, admin_user):
+    rating = submit(engagement, contact, ["provider_domain"])
+    client.force_login(admin_user)
+
+    response = client.get(f"/admin/assessments/trustassessment/{rating.pk}/change/")
+
+    assert response.status_code == 200
+    assert 'value="provider_domain" selected' in response.text
