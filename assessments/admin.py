@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from partners.admin import EvidenceAdminMixin
 
 from .models import (
+    AssessmentBarrier,
     AssessmentInvitation,
     LevelChange,
     MaturitySnapshot,
@@ -12,8 +13,15 @@ from .models import (
 )
 
 
+class AssessmentBarrierInline(admin.TabularInline):
+    model = AssessmentBarrier
+    extra = 0
+    verbose_name = "trust barrier"
+
+
 @admin.register(TrustAssessment)
 class TrustAssessmentAdmin(EvidenceAdminMixin, admin.ModelAdmin):
+    inlines = [AssessmentBarrierInline]
     list_display = [
         "engagement",
         "side",

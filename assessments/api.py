@@ -13,6 +13,7 @@ from rest_framework import generics, permissions, viewsets
 from rest_framework.exceptions import NotFound
 
 from partners import access
+from partners import api as partners_api
 from partners import services as partner_services
 from partners.api import (
     ChangesEngagementToWrite,
@@ -34,9 +35,38 @@ from .serializers import (
     ExplanationSerializer,
     InvitationSerializer,
     LevelChangeSerializer,
+    PartnerMaturitySerializer,
     PlanItemSerializer,
     SnapshotSerializer,
 )
+
+
+def with_maturity(partners):
+    """The partners, each with `.maturity` (selectors.partners_maturity), in five queries."""
+    maturity = selectors.partners_maturity(partner_ids=[p.pk for p in partners])
+    for partner in partners:
+        partner.maturity = maturity[partner.pk]
+    return partners
+
+
+class PartnerViewSet(partners_api.PartnerViewSet):
+    """The register's partners with their organisation maturity (read-only)."""
+
+    serializer_class = PartnerMaturitySerializer
+
+    def paginate_queryset(self, queryset):
+        return with_maturity(super().paginate_queryset(queryset))
+
+    def get_object(self):
+        return with_maturity([super().get_object()])[0]
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        with_maturity([serializer.instance])
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        with_maturity([serializer.instance])
 
 
 class EngagementAccess(permissions.BasePermission):
@@ -186,7 +216,7 @@ class AssessmentViewSet(ReadCreateViewSet):
 
     def get_queryset(self):
         visible = assessment_access.visible_assessments(self.request.user)
-        return visible.order_by("-submitted_at", "-pk")
+        return visible.prefetch_related("barriers").order_by("-submitted_at", "-pk")
 
     def perform_create(self, serializer):
         details = dict(serializer.validated_data)
@@ -195,6 +225,7 @@ class AssessmentViewSet(ReadCreateViewSet):
             engagement=details.pop("engagement"),
             user=self.request.user,
             answers=answers,
+            barriers=details.pop("barrier_codes", ()),
             **details,
         )
 

@@ -5,7 +5,7 @@ from partners.choices import Dimension
 from partners.models import Contact, display_name
 
 from .engine.scoring import ANSWER_ITEMS, EVIDENCE_DIMENSIONS
-from .models import RECOMMEND_QUESTION, STATEMENTS, PlanItem
+from .models import BARRIER_QUESTION, RECOMMEND_QUESTION, STATEMENTS, PlanItem, TrustBarrier
 
 LIKERT_CHOICES = [
     (1, "Strongly disagree"),
@@ -40,7 +40,7 @@ class AssessmentForm(forms.Form):
     """The questionnaire: seven statements rated 1-5, recommend 0-10, and a comment.
 
     With ``self_assessment`` the statements speak as the provider and there is no
-    recommend question.
+    recommend or barriers question.
     """
 
     recommend = forms.TypedChoiceField(
@@ -58,6 +58,13 @@ class AssessmentForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    barriers = forms.MultipleChoiceField(
+        label=BARRIER_QUESTION,
+        choices=TrustBarrier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Optional. Choose any that apply; it does not change the score.",
+    )
 
     def __init__(self, *args, self_assessment=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,8 +80,9 @@ class AssessmentForm(forms.Form):
             for item in ANSWER_ITEMS
         }
         likert["self_orientation"].help_text = SELF_ORIENTATION_HELP[self_assessment]
-        if self_assessment:
+        if self_assessment:  # recommend and the barriers are the client's questions
             del self.fields["recommend"]
+            del self.fields["barriers"]
         self.fields = {**likert, **self.fields}
 
     def error_links(self):

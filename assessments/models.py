@@ -102,6 +102,81 @@ class TrustAssessment(models.Model):
     def trust_quotient(self):
         return trust_quotient(self.answers)
 
+    @property
+    def barrier_codes(self):
+        """The barriers named with this rating, in the order of `TrustBarrier`."""
+        codes = {barrier.code for barrier in self.barriers.all()}
+        return [code for code in TrustBarrier.values if code in codes]
+
+
+class TrustBarrier(models.TextChoices):
+    """What holds the client back from relying on the provider more (DESIGN.md)."""
+
+    PAST_EXPERIENCE = "past_experience", "Bad experiences with service providers in the past"
+    LOSING_CONTROL = "losing_control", "Fear of losing control over our product"
+    UNCLEAR_STRATEGY = "unclear_strategy", "Our own strategy and vision are not clear enough yet"
+    INTERNAL_PERCEPTION = (
+        "internal_perception",
+        "How relying on a provider is seen inside our organisation",
+    )
+    PROVIDER_SKILLS = "provider_skills", "Doubts about their skills"
+    PROVIDER_DOMAIN = "provider_domain", "They don't know our business well enough yet"
+    TEAM_CONTINUITY = "team_continuity", "People on their team change too often"
+    NOTHING = "nothing", "Nothing holds me back"
+
+
+BARRIER_QUESTION = "What, if anything, holds you back from relying on them more?"
+
+# What helps against each barrier: the hint the provider is shown (DESIGN.md).
+BARRIER_HINTS = {
+    TrustBarrier.PAST_EXPERIENCE: (
+        "Small, visible commitments kept; say what went wrong before and how this differs."
+    ),
+    TrustBarrier.LOSING_CONTROL: (
+        "Shared roadmap and decision log; documentation, access and a handover plan the "
+        "client owns."
+    ),
+    TrustBarrier.UNCLEAR_STRATEGY: (
+        "Offer discovery and strategy workshops; help write the product vision."
+    ),
+    TrustBarrier.INTERNAL_PERCEPTION: (
+        "Make the product owner look good: credit them in reviews, give them material for "
+        "their stakeholders."
+    ),
+    TrustBarrier.PROVIDER_SKILLS: (
+        "Show the work: demos, reviews, certifications, senior people on the hard problems."
+    ),
+    TrustBarrier.PROVIDER_DOMAIN: (
+        "Domain workshops, user research, time with the client's users."
+    ),
+    TrustBarrier.TEAM_CONTINUITY: (
+        "Keep key people; overlap and hand over when someone must leave."
+    ),
+    TrustBarrier.NOTHING: "",
+}
+
+
+class AssessmentBarrier(models.Model):
+    """One barrier a rater named in one assessment. Never part of the score."""
+
+    assessment = models.ForeignKey(
+        TrustAssessment, on_delete=models.CASCADE, related_name="barriers", db_index=False
+    )
+    code = models.CharField(max_length=32, choices=TrustBarrier.choices)
+
+    class Meta:
+        ordering = ["assessment", "code"]
+        constraints = [
+            # Also the index that joins barriers to the assessments being counted.
+            models.UniqueConstraint(fields=["assessment", "code"], name="barrier_once"),
+            models.CheckConstraint(
+                condition=Q(code__in=TrustBarrier.values), name="barrier_code_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_code_display()
+
 
 def hash_token(raw_token):
     return hashlib.sha256(raw_token.encode()).hexdigest()

@@ -2,28 +2,43 @@
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 
 from partners import access
 from partners.choices import EVENT_CATALOGUE, IMPACT_FACTORS
 from partners.models import Contact, Engagement, EngagementEvent
 
+from .engine import organisation
 from .engine.scoring import (
     ANSWER_ITEMS,
     EVIDENCE_DIMENSIONS,
+    TRUST_ITEMS,
     AssessmentInput,
     EventInput,
     EventSummary,
 )
 from .models import (
+    BARRIER_HINTS,
+    AssessmentBarrier,
     AssessmentInvitation,
     LevelChange,
     MaturitySnapshot,
     ScoringPolicy,
     TrustAssessment,
+    TrustBarrier,
     hash_token,
 )
 
@@ -258,3 +273,138 @@ def due_invitation_pairs(*, now, due_after):
     engagements = Engagement.objects.select_related("partner").in_bulk({e for e, _ in due})
     contacts = Contact.objects.in_bulk({c for _, c in due})
     return [(engagements[e], contacts[c]) for e, c in due]
+
+
+# --- From individuals to the organisation, and what holds the client back ------------------
+
+
+def latest_client_ratings(scope, *, as_of, window_days, per_engagement=False):
+    """The client ratings of ``scope`` (a TrustAssessment queryset) that are their rater's
+    latest in the window: per contact, or per contact and engagement with ``per_engagement``.
+
+    An anti-join rather than DISTINCT ON, so that it runs on SQLite too; "later" is looked
+    for inside the same scope, so a rating outside it never hides one inside it.
+    """
+    start, end = local_day_bounds(*window_bounds(as_of, window_days))
+    in_window = scope.filter(
+        side=TrustAssessment.Side.CLIENT, submitted_at__gte=start, submitted_at__lt=end
+    )
+    later = in_window.filter(rater_contact=OuterRef("rater_contact")).filter(
+        Q(submitted_at__gt=OuterRef("submitted_at"))
+        | Q(submitted_at=OuterRef("submitted_at"), pk__gt=OuterRef("pk"))
+    )
+    if per_engagement:
+        later = later.filter(engagement=OuterRef("engagement"))
+    return in_window.exclude(Exists(later.order_by()))
+
+
+def barrier_counts(ratings):
+    """How often each barrier was named in ``ratings`` (a TrustAssessment queryset), most
+    named first, each with its hint. One query."""
+    counts = dict(
+        AssessmentBarrier.objects.filter(assessment__in=ratings.order_by().values("pk"))
+        .order_by()
+        .values_list("code")
+        .annotate(n=Count("pk"))
+        .values_list("code", "n")
+    )
+    rows = [
+        {"code": code.value, "label": code.label, "hint": BARRIER_HINTS[code], "count": n}
+        for code in TrustBarrier
+        if (n := counts.get(code.value))
+    ]
+    return sorted(rows, key=lambda row: -row["count"])  # stable: ties keep TrustBarrier order
+
+
+@dataclass
+class PersonRating:
+    """A client contact's latest rating in the window, on any engagement of their partner."""
+
+    assessment_id: int
+    engagement_id: int
+    submitted_at: dt.datetime
+    answers: dict
+
+    @property
+    def trust(self):
+        return organisation.person_trust(self.answers)
+
+
+@dataclass
+class OrganisationFacts:
+    """What one partner's organisation level rests on (DESIGN "From individuals to the
+    organisation")."""
+
+    scored: list = field(default_factory=list)  # (level, score) of active, scored engagements
+    ratings: dict = field(default_factory=dict)  # contact id: PersonRating
+    raters: dict = field(default_factory=lambda: defaultdict(set))  # engagement: contacts
+    active: set = field(default_factory=set)  # active engagements rated in the window
+    product_owners: int = 0
+
+    def maturity(self, *, trust_threshold):
+        return organisation.partner_maturity(
+            scored=self.scored,
+            people={contact: rating.trust for contact, rating in self.ratings.items()},
+            product_owners=self.product_owners,
+            active_raters={pk: raters for pk, raters in self.raters.items() if pk in self.active},
+            trust_threshold=trust_threshold,
+        )
+
+
+def organisation_facts(*, partner_ids, as_of, window_days):
+    """{partner id: OrganisationFacts} in four queries, however many partners."""
+    facts = {pk: OrganisationFacts() for pk in partner_ids}
+    active = Engagement.Status.ACTIVE
+    scored = Engagement.objects.filter(
+        partner_id__in=partner_ids, status=active, score__isnull=False
+    ).values_list("partner_id", "level", "score")
+    for partner_id, level, score in scored:
+        facts[partner_id].scored.append((level, score))
+    in_partners = TrustAssessment.objects.filter(engagement__partner_id__in=partner_ids)
+    latest = latest_client_ratings(in_partners, as_of=as_of, window_days=window_days)
+    rows = latest.values_list(
+        "engagement__partner_id", "rater_contact_id", "id", "engagement_id", "submitted_at",
+        *TRUST_ITEMS,
+    )  # fmt: skip
+    for partner_id, contact, pk, engagement_id, submitted_at, *answers in rows:
+        answers = dict(zip(TRUST_ITEMS, answers, strict=True))
+        facts[partner_id].ratings[contact] = PersonRating(pk, engagement_id, submitted_at, answers)
+    start, end = local_day_bounds(*window_bounds(as_of, window_days))
+    raters = (
+        in_partners.filter(
+            side=TrustAssessment.Side.CLIENT, submitted_at__gte=start, submitted_at__lt=end
+        )
+        .order_by()
+        .values_list("engagement__partner_id", "engagement_id", "engagement__status")
+        .annotate(contact=F("rater_contact_id"))
+        .distinct()
+    )
+    for partner_id, engagement_id, status, contact in raters:
+        facts[partner_id].raters[engagement_id].add(contact)
+        if status == active:
+            facts[partner_id].active.add(engagement_id)
+    owners = (
+        Contact.objects.filter(partner_id__in=partner_ids, is_product_owner=True)
+        .order_by()
+        .values_list("partner_id")
+        .annotate(n=Count("pk"))
+    )
+    for partner_id, n in owners:
+        facts[partner_id].product_owners = n
+    return facts
+
+
+def partners_maturity(*, partner_ids, as_of=None):
+    """{partner id: organisation.PartnerMaturity} for many partners in five queries."""
+    as_of = as_of or timezone.localdate()
+    policy = active_policy()
+    facts = organisation_facts(
+        partner_ids=list(partner_ids), as_of=as_of, window_days=policy.window_days
+    )
+    return {pk: one.maturity(trust_threshold=policy.trust_threshold) for pk, one in facts.items()}
+
+
+def partner_maturity(*, partner, as_of=None):
+    """The partner's organisation rung and score, stage, trusted people, product owners and
+    active scored engagements, as of a day (default today)."""
+    return partners_maturity(partner_ids=[partner.pk], as_of=as_of)[partner.pk]

@@ -11,8 +11,9 @@ from partners import access
 from partners.choices import Dimension, EventKind, Level
 from partners.forms import provider_users
 from partners.models import Contact, Engagement, Partner
-from partners.serializers import request_user
+from partners.serializers import PartnerSerializer, request_user
 
+from .engine.organisation import Stage
 from .engine.scoring import ANSWER_ITEMS
 from .models import (
     AssessmentInvitation,
@@ -20,6 +21,7 @@ from .models import (
     MaturitySnapshot,
     PlanItem,
     TrustAssessment,
+    TrustBarrier,
 )
 
 Confidence = MaturitySnapshot.Confidence
@@ -192,6 +194,13 @@ class ExplanationSerializer(serializers.Serializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     engagement = serializers.PrimaryKeyRelatedField(queryset=Engagement.objects.none())
     trust_quotient = serializers.FloatField(read_only=True, help_text="(C + R + I) / S.")
+    barriers = serializers.ListField(
+        child=serializers.ChoiceField(choices=TrustBarrier.choices),
+        source="barrier_codes",
+        required=False,
+        help_text="What holds the client back from relying on the provider more (optional); "
+        "`nothing` goes alone. Never changes the score.",
+    )
 
     class Meta:
         model = TrustAssessment
@@ -205,6 +214,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             *ANSWER_ITEMS,
             "recommend",
             "comment",
+            "barriers",
             "trust_quotient",
         ]
         read_only_fields = ["id", "side", "rater_contact", "rater_user", "submitted_at"]
@@ -324,3 +334,32 @@ class PlanItemSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             fields["engagement"].read_only = True
         return fields
+
+
+class MaturitySerializer(serializers.Serializer):
+    level = serializers.ChoiceField(
+        choices=Level.choices,
+        allow_null=True,
+        read_only=True,
+        help_text="Organisation rung: the lower median rung of the active, scored engagements.",
+    )
+    score = serializers.FloatField(
+        allow_null=True, read_only=True, help_text="Mean score of those engagements."
+    )
+    stage = serializers.ChoiceField(
+        choices=Stage.choices,
+        read_only=True,
+        help_text="How far trust has spread from individuals to the organisation.",
+    )
+    trusted_people = serializers.IntegerField(
+        read_only=True, help_text="Client contacts whose latest rating's trust reaches τ."
+    )
+    product_owners = serializers.IntegerField(read_only=True)
+    engagements = serializers.IntegerField(read_only=True, help_text="Active, scored engagements.")
+
+
+class PartnerMaturitySerializer(PartnerSerializer):
+    maturity = MaturitySerializer(read_only=True)
+
+    class Meta(PartnerSerializer.Meta):
+        fields = [*PartnerSerializer.Meta.fields, "maturity"]

@@ -23,7 +23,15 @@ from partners.services import evidence_bump
 from . import selectors
 from .engine import recompute
 from .engine.scoring import ANSWER_ITEMS
-from .models import AssessmentInvitation, LevelChange, PlanItem, TrustAssessment, hash_token
+from .models import (
+    AssessmentBarrier,
+    AssessmentInvitation,
+    LevelChange,
+    PlanItem,
+    TrustAssessment,
+    TrustBarrier,
+    hash_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +133,16 @@ def _validate_answers(answers, recommend):
         raise ValidationError(errors)
 
 
+def _validate_barriers(barriers):
+    unknown = sorted(set(barriers) - set(TrustBarrier.values))
+    if unknown:
+        raise ValidationError({"barriers": f"Unknown barrier: {', '.join(unknown)}."})
+    if TrustBarrier.NOTHING in barriers and len(set(barriers)) > 1:
+        raise ValidationError(
+            {"barriers": "“Nothing holds me back” cannot be chosen together with a barrier."}
+        )
+
+
 @transaction.atomic
 def assessment_submit(
     *,
@@ -137,14 +155,17 @@ def assessment_submit(
     recommend=None,
     submitted_at=None,
     invitation=None,
+    barriers=(),
 ) -> TrustAssessment:
     """Save a rating and mark the engagement for recompute.
 
     A client rating needs the rater's contact, which must belong to the engagement's partner.
     An invitation is locked, checked (not used, not expired, for this engagement) and marked
-    used in the same transaction, so a link can never be answered twice.
+    used in the same transaction, so a link can never be answered twice. `barriers` are
+    `TrustBarrier` codes; they are stored with the rating and never change the score.
     """
     _validate_answers(answers, recommend)
+    _validate_barriers(barriers)
     if invitation is not None:
         invitation = AssessmentInvitation.objects.select_for_update().get(pk=invitation.pk)
         invitation.refuse_use()
@@ -168,6 +189,9 @@ def assessment_submit(
     )
     assessment.full_clean()
     assessment.save()
+    AssessmentBarrier.objects.bulk_create(
+        AssessmentBarrier(assessment=assessment, code=code) for code in sorted(set(barriers))
+    )
     if invitation is not None:
         invitation.used_at = timezone.now()
         invitation.assessment = assessment

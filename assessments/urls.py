@@ -9,7 +9,15 @@ urlpatterns = [
     path("engagements/mine/", views.my_engagements, name="my_engagements"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.csv", views.dashboard_export, name="dashboard_export"),
+    path("dashboard/partners/", views.dashboard_partners, name="dashboard_partners"),
+    path(
+        "dashboard/partners/export.csv",
+        views.dashboard_partners_export,
+        name="dashboard_partners_export",
+    ),
+    path("partners/", views.partner_list, name="partner_list"),
     path("engagements/<int:pk>/", views.engagement_detail, name="engagement_detail"),
+    path("partners/<slug:slug>/", views.partner_detail, name="partner_detail"),
     path(
         "engagements/<int:pk>/invitations/new/",
         views.invitation_create,

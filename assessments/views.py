@@ -18,7 +18,8 @@ from partners.decorators import provider_required, role_required
 from . import selectors, services
 from .forms import AssessmentForm, EventReviewForm, InvitationForm, PlanClientForm, PlanItemForm
 from .models import PlanItem
-from .pages import collaboration, portfolio
+from .pages import collaboration, organisation, portfolio
+from .pages.partner import partner_context
 from .pages.progress import progress_context
 from .pages.rating import rating_form_context
 from .pages.worklist import my_engagements_context
@@ -34,7 +35,21 @@ def home(request):
         return redirect("assessments:dashboard")
     if access.is_account_manager(user):
         return redirect("assessments:my_engagements")
-    return redirect("partners:list")
+    return redirect("assessments:partner_list")
+
+
+@require_safe
+@provider_required
+def partner_list(request):
+    context = organisation.partner_list_context(user=request.user, params=request.GET)
+    return render(request, "assessments/partner_list.html", context)
+
+
+@require_safe
+@provider_required
+def partner_detail(request, slug):
+    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    return render(request, "assessments/partner_detail.html", partner_context(partner=partner))
 
 
 @require_safe
@@ -63,6 +78,24 @@ def dashboard_export(request):
 
 
 @require_safe
+@role_required(access.is_leadership)
+def dashboard_partners(request):
+    context = organisation.dashboard_partners_context(user=request.user, params=request.GET)
+    return render(request, "assessments/dashboard_partners.html", context)
+
+
+@require_safe
+@role_required(access.is_leadership)
+def dashboard_partners_export(request):
+    """The partners table of the dashboard, every row, as CSV."""
+    lines = organisation.csv_lines(user=request.user, params=request.GET)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = f"trustapp-partners-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
 @provider_required
 def engagement_detail(request, pk):
     engagement = access.get_visible_engagement(request.user, pk)
@@ -82,6 +115,7 @@ def _submit_rating(request, form, engagement, invitation=None):
             recommend=form.cleaned_data.get("recommend"),
             comment=form.cleaned_data["comment"],
             invitation=invitation,
+            barriers=form.cleaned_data.get("barriers", ()),
         )
     except ValidationError as error:
         form.add_error(None, error)

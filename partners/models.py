@@ -39,7 +39,7 @@ class Partner(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("partners:detail", args=[self.slug])
+        return reverse("assessments:partner_detail", args=[self.slug])
 
 
 class Contact(models.Model):

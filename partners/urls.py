@@ -5,9 +5,7 @@ from . import views, views_import
 app_name = "partners"
 
 urlpatterns = [
-    path("partners/", views.partner_list, name="list"),
     path("partners/new/", views.partner_create, name="create"),
-    path("partners/<slug:slug>/", views.partner_detail, name="detail"),
     path("partners/<slug:slug>/edit/", views.partner_edit, name="edit"),
     path("partners/<slug:slug>/contacts/new/", views.contact_create, name="contact_create"),
     path("partners/<slug:slug>/contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),

@@ -1,19 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
-from . import access, selectors, services
+from . import access, services
 from .decorators import provider_required
 from .forms import ContactForm, EngagementForm, EventForm, PartnerForm
-
-PAGE_SIZE = 25
-
-
-def _paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _save(form, service, **kwargs):
@@ -36,26 +29,6 @@ def _saved(request, message, to):
 def _update(form, service, **kwargs):
     """`_save` for the update services, which take the changed fields as `data`."""
     return _save(form, lambda **data: service(**kwargs, data=data))
-
-
-@require_safe
-@provider_required
-def partner_list(request):
-    query = request.GET.get("q", "").strip()
-    page = _paginate(request, selectors.partner_list(user=request.user, query=query))
-    return render(request, "partners/partner_list.html", {"page": page, "query": query})
-
-
-@require_safe
-@provider_required
-def partner_detail(request, slug):
-    partner = access.get_visible_partner(request.user, slug)
-    context = {
-        "partner": partner,
-        "contacts": partner.contacts.select_related("user"),
-        "engagements": selectors.partner_engagements(partner=partner),
-    }
-    return render(request, "partners/partner_detail.html", context)
 
 
 @provider_required

@@ -15,7 +15,7 @@ from assessments import api as assessments_api
 from partners import api as partners_api
 
 router = SimpleRouter()
-router.register("partners", partners_api.PartnerViewSet, basename="partner")
+router.register("partners", assessments_api.PartnerViewSet, basename="partner")
 router.register("contacts", partners_api.ContactViewSet, basename="contact")
 router.register("engagements", assessments_api.EngagementViewSet, basename="engagement")
 router.register("events", partners_api.EventViewSet, basename="event")

@@ -20,7 +20,13 @@ from partners.models import Contact, Engagement, EngagementEvent, Partner
 
 from .. import services
 from ..engine.scoring import ANSWER_ITEMS
-from ..models import AssessmentInvitation, TrustAssessment, hash_token
+from ..models import (
+    AssessmentBarrier,
+    AssessmentInvitation,
+    TrustAssessment,
+    TrustBarrier,
+    hash_token,
+)
 
 PASSWORD = "trustapp-demo"
 CREDENTIALS = [
@@ -53,6 +59,19 @@ PARTNERS = [
     ("Terra Agritech", "Agriculture", "https://terra.example"),
 ]
 CLIENT_LOGINS = {"Northwind Logistics": "nora", "Helios Energy": "omar"}
+# What holds each client back (TrustBarrier codes): a different mix per partner, so that
+# the partner pages and the dashboard show different barriers and hints.
+BARRIER_MIX = {
+    "Northwind Logistics": ("internal_perception", "unclear_strategy"),
+    "Helios Energy": ("losing_control", "past_experience", "team_continuity"),
+    "Aurora Health": ("provider_domain", "past_experience"),
+    "Cobalt Bank": ("nothing",),
+    "Meridian Retail": ("unclear_strategy", "nothing"),
+    "Quanta Insurance": ("provider_skills", "team_continuity"),
+    "Vela Mobility": ("nothing", "internal_perception"),
+    "Lumen Media": ("team_continuity", "losing_control", "provider_skills"),
+    "Terra Agritech": ("provider_domain", "provider_skills", "past_experience"),
+}
 
 
 @dataclass(frozen=True)
@@ -289,6 +308,7 @@ def _seed_ratings(engagement, story, manager, today, rng):
             )
         )
     TrustAssessment.objects.bulk_create(ratings)
+    _seed_barriers(engagement, [r for r in ratings if r.side == "client"])
     if contacts and story.last_rating_days_ago < 120:
         AssessmentInvitation.objects.create(
             engagement=engagement,
@@ -298,6 +318,22 @@ def _seed_ratings(engagement, story, manager, today, rng):
             sent_at=timezone.now() - dt.timedelta(days=2),
             expires_at=timezone.now() + dt.timedelta(days=12),
         )
+
+
+def _seed_barriers(engagement, ratings):
+    """One or two barriers of the partner's mix on three ratings of four; "nothing" alone."""
+    # A random stream of its own, so that the ratings above stay as they always were.
+    rng = random.Random(f"{engagement.partner.name}/{engagement.name}/barriers")
+    mix = BARRIER_MIX.get(engagement.partner.name, ())
+    barriers = []
+    for rating in ratings:
+        if not mix or rng.random() < 0.25:
+            continue
+        codes = set(rng.sample(mix, min(len(mix), rng.randint(1, 2))))
+        if TrustBarrier.NOTHING in codes:
+            codes = {TrustBarrier.NOTHING}
+        barriers += [AssessmentBarrier(assessment=rating, code=code) for code in sorted(codes)]
+    AssessmentBarrier.objects.bulk_create(barriers)
 
 
 def rebuild_history(engagements, *, days, progress=None):

@@ -15,7 +15,13 @@ from partners.access import ACCOUNT_MANAGERS
 from partners.choices import EventKind, Impact, Level
 from partners.models import Contact, Engagement, EngagementEvent, Partner
 
-from ..models import MaturitySnapshot, ScoringPolicy, TrustAssessment
+from ..models import (
+    AssessmentBarrier,
+    MaturitySnapshot,
+    ScoringPolicy,
+    TrustAssessment,
+    TrustBarrier,
+)
 
 KINDS = list(EventKind)
 IMPACTS = [Impact.LOW, Impact.NORMAL, Impact.NORMAL, Impact.NORMAL, Impact.HIGH]
@@ -45,16 +51,18 @@ def build_portfolio(
     prefix="synthetic",
     account_manager=None,
     disputed_share=0.0,
+    engagements_per_partner=10,
+    contacts_per_partner=2,
 ):
-    """Create `engagements` engagements (10 per partner, 2 product owners per partner) with
-    events, client assessments and daily snapshots spread over the year before `as_of`.
-    About `disputed_share` of the events are disputed by the client. Returns the new
-    engagement ids."""
+    """Create `engagements` engagements (10 per partner, 2 product owners per partner unless
+    told otherwise) with events, client assessments and daily snapshots spread over the year
+    before `as_of`. Each engagement's raters take turns through its partner's contacts. About
+    `disputed_share` of the events are disputed by the client. Returns the new engagement ids."""
     rng = random.Random(seed)
     as_of = as_of or timezone.localdate()
     manager = account_manager or _manager(prefix)
     start = as_of - dt.timedelta(days=400)
-    partner_count = max(1, (engagements + 9) // 10)
+    partner_count = max(1, -(-engagements // engagements_per_partner))
     _bulk(
         Partner,
         [
@@ -75,7 +83,7 @@ def build_portfolio(
                 is_product_owner=True,
             )
             for p in partners
-            for k in range(2)
+            for k in range(contacts_per_partner)
         ],
     )
     contacts = {}
@@ -85,7 +93,7 @@ def build_portfolio(
         Engagement,
         [
             Engagement(
-                partner=partners[n // 10],
+                partner=partners[n // engagements_per_partner],
                 name=f"{prefix} engagement {n}",
                 account_manager=manager,
                 started_on=start,
@@ -120,7 +128,9 @@ def build_portfolio(
             TrustAssessment(
                 engagement_id=pk,
                 side=TrustAssessment.Side.CLIENT,
-                rater_contact_id=contacts[partner_id][i % 2],
+                rater_contact_id=contacts[partner_id][
+                    (k * assessments_per_engagement + i) % len(contacts[partner_id])
+                ],
                 submitted_at=dt.datetime.combine(
                     as_of - dt.timedelta(days=rng.randrange(365)), dt.time(10), tzinfo=tz
                 ),
@@ -137,10 +147,11 @@ def build_portfolio(
                 },
                 self_orientation=rng.randint(1, 3),
             )
-            for pk, partner_id in rows
+            for k, (pk, partner_id) in enumerate(rows)
             for i in range(assessments_per_engagement)
         ],
     )
+    _barriers([pk for pk, _ in rows], rng)
     if snapshot_days:
         _snapshots([pk for pk, _ in rows], snapshot_days, as_of, rng)
     return [pk for pk, _ in rows]
@@ -151,6 +162,23 @@ def _client_status(rng, disputed_share):
     if disputed_share and rng.random() < disputed_share:
         return EngagementEvent.ClientStatus.DISPUTED
     return EngagementEvent.ClientStatus.UNREVIEWED
+
+
+def _barriers(engagement_ids, rng):
+    """One or two barriers on about half of the client ratings."""
+    codes = [code for code in TrustBarrier.values if code != TrustBarrier.NOTHING]
+    ratings = TrustAssessment.objects.filter(engagement_id__in=engagement_ids).values_list(
+        "pk", flat=True
+    )
+    _bulk(
+        AssessmentBarrier,
+        [
+            AssessmentBarrier(assessment_id=pk, code=code)
+            for pk in ratings
+            if rng.random() < 0.5
+            for code in rng.sample(codes, rng.randint(1, 2))
+        ],
+    )
 
 
 def _snapshots(ids, days, as_of, rng):

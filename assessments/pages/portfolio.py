@@ -16,6 +16,7 @@ from partners.forms import UserChoiceField
 from partners.models import Engagement, EngagementEvent, Level, Partner, display_name
 
 from .. import selectors
+from ..models import TrustAssessment
 from . import attention, charts, drilldown, insights
 from .next_rung import relative_gap
 
@@ -189,7 +190,18 @@ def dashboard_context(*, user, params):
         **disputed_evidence(engagements),
         "headers": drilldown.headers(filters.get("sort", "name")),
         "attention_label": drilldown.ATTENTION.get(filters.get("attention")),
+        "barriers": portfolio_barriers(engagements, policy=policy),
     }
+
+
+def portfolio_barriers(engagements, *, policy, today=None):
+    """Barriers named in each client contact's latest rating of the engagements. One query."""
+    ratings = selectors.latest_client_ratings(
+        TrustAssessment.objects.filter(engagement__in=engagements.order_by().values("pk")),
+        as_of=today or timezone.localdate(),
+        window_days=policy.window_days,
+    )
+    return selectors.barrier_counts(ratings)
 
 
 CSV_HEADER = (

@@ -183,4 +183,16 @@ def progress_context(request, engagement):
         **plan.plan_context(
             engagement=engagement, explanation=explanation, policy=policy, today=today
         ),
+        "barriers": engagement_barriers(engagement, policy=policy, today=today),
     }
+
+
+def engagement_barriers(engagement, *, policy, today):
+    """Barriers named in each client rater's latest rating of this engagement in the window."""
+    ratings = selectors.latest_client_ratings(
+        TrustAssessment.objects.filter(engagement=engagement),
+        as_of=today,
+        window_days=policy.window_days,
+        per_engagement=True,
+    )
+    return selectors.barrier_counts(ratings)

@@ -3,8 +3,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments.models import LevelChange, MaturitySnapshot, TrustAssessment
+from assessments.demo.seed import BARRIER_MIX
+from assessments.models import AssessmentBarrier, LevelChange, MaturitySnapshot, TrustAssessment
+from assessments.selectors import barrier_counts, latest_client_ratings, partners_maturity
 from partners.models import Contact, Engagement, EngagementEvent, Partner
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +32,7 @@ def demo_state():
         "ratings": TrustAssessment.objects.count(),
         "snapshots": MaturitySnapshot.objects.count(),
         "changes": LevelChange.objects.count(),
+        "barriers": AssessmentBarrier.objects.count(),
     }
 
 
@@ -64,6 +68,26 @@ def test_seed_demo_then_recompute_reaches_all_rungs(development):
     call_command("recompute_scores", stdout=out)
     assert set(Engagement.objects.values_list("level", flat=True)) == {1, 2, 3, 4}
     assert "Trusted advisor: 2" in out.getvalue()
+
+
+def test_seed_demo_shows_every_stage_and_different_barriers(development):
+    call_command("seed_demo", history_days=1, stdout=StringIO())
+    partners = dict(Partner.objects.values_list("pk", "name"))
+
+    maturity = partners_maturity(partner_ids=partners)
+
+    assert {m.stage for m in maturity.values()} == {"none", "individual", "team", "organisation"}
+    mixes = {}
+    for pk, name in partners.items():
+        ratings = latest_client_ratings(
+            TrustAssessment.objects.filter(engagement__partner_id=pk),
+            as_of=timezone.localdate(),
+            window_days=365,
+        )
+        mixes[name] = tuple(row["code"] for row in barrier_counts(ratings))
+    assert mixes["Cobalt Bank"] == ("nothing",)
+    assert all(set(mixes[name]) <= set(BARRIER_MIX[name]) for name in mixes)
+    assert len(set(mixes.values())) >= 6, mixes
 
 
 def test_recompute_scores_history(engagement_a):

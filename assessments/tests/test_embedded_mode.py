@@ -16,8 +16,10 @@ from partners.models import Engagement
 engagement = Engagement.objects.filter(account_manager__username="anna").first()
 urls = {
     "anna": ["/", "/engagements/mine/", "/partners/", f"/engagements/{engagement.pk}/",
-             f"/engagements/{engagement.pk}/events/new/", "/events/import/"],
-    "lena": ["/dashboard/", "/dashboard/export.csv", f"/engagements/{engagement.pk}/"],
+             f"/engagements/{engagement.pk}/events/new/", "/events/import/",
+             engagement.partner.get_absolute_url()],
+    "lena": ["/dashboard/", "/dashboard/export.csv", f"/engagements/{engagement.pk}/",
+             "/dashboard/partners/", "/dashboard/partners/export.csv"],
     "nora": ["/rate/"],
 }
 for name, paths in urls.items():

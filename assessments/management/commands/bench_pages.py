@@ -20,6 +20,7 @@ from django.utils import timezone
 from assessments.demo.synthetic import build_portfolio
 from assessments.selectors import active_policy
 from partners.access import ACCOUNT_MANAGERS, LEADERSHIP
+from partners.models import Engagement
 
 from ._scratch import scratch_database
 
@@ -65,7 +66,10 @@ class Rollback(Exception):
 
 
 class Command(BaseCommand):
-    help = "Time the dashboard, my engagements and the progress page at two portfolio sizes."
+    help = (
+        "Time the dashboard (engagements and partners), my engagements, the progress page, "
+        "the partner list and a partner page at two portfolio sizes."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000])
@@ -90,9 +94,11 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 started = time.perf_counter()
-                am, leader, ids, heavy = self.portfolio(size, options)
+                am, leader, ids, heavy, partner = self.portfolio(size, options)
                 self.stdout.write(f"  built in {time.perf_counter() - started:.0f} s")
-                timings = self.time_pages(am, leader, ids[len(ids) // 2], heavy, options["runs"])
+                timings = self.time_pages(
+                    am, leader, ids[len(ids) // 2], heavy, partner, options["runs"]
+                )
                 raise Rollback
         except Rollback:
             return timings
@@ -120,9 +126,21 @@ class Command(BaseCommand):
             prefix=f"bench{size}-heavy",
             account_manager=am,
         )
+        # One partner with 50 engagements and 200 contacts, for the partner page.
+        wide = build_portfolio(
+            engagements=50,
+            engagements_per_partner=50,
+            contacts_per_partner=200,
+            events_per_engagement=options["events"],
+            assessments_per_engagement=8,
+            snapshot_days=0 if postgres else options["days"],
+            prefix=f"bench{size}-wide",
+            account_manager=am,
+        )
         if postgres:
-            self.history_in_sql(ids, options["days"])
-        return am, leader, ids, heavy
+            self.history_in_sql(ids + wide, options["days"])
+        partner = Engagement.objects.get(pk=wide[0]).partner
+        return am, leader, ids, heavy, partner
 
     def history_in_sql(self, ids, days):
         """Daily snapshots and the level changes they imply, generated in the database.
@@ -144,13 +162,17 @@ class Command(BaseCommand):
             for table in ANALYZED:
                 cursor.execute(f"ANALYZE {table}")
 
-    def time_pages(self, am, leader, engagement_id, heavy_id, runs):
+    def time_pages(self, am, leader, engagement_id, heavy_id, partner, runs):
         pages = [
             ("dashboard", leader, "/dashboard/"),
             ("dashboard, filtered, page 2", leader, "/dashboard/?rung=2&status=active&page=2"),
             ("my engagements", am, "/engagements/mine/"),
             ("progress page", am, f"/engagements/{engagement_id}/"),
             ("progress page, 5,000 events", am, f"/engagements/{heavy_id}/"),
+            ("partner list", am, "/partners/"),
+            ("partner list by stage", am, "/partners/?sort=stage&page=2"),
+            ("dashboard, partners", leader, "/dashboard/partners/"),
+            ("partner, 50 eng., 200 contacts", am, partner.get_absolute_url()),
         ]
         timings = {}
         for name, user, url in pages:

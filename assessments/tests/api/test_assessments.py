@@ -84,3 +84,40 @@ def test_provider_staff_list_every_rating(api, other_am, world):
     response = api(other_am).get(f"{URL}?engagement={world.engagement_a.pk}&side=client")
 
     assert response.json()["count"] == 2
+
+
+def test_a_client_names_barriers_and_reads_them_back(api, client_a, world):
+    body = {"engagement": world.engagement_a.pk, **LIKERT_ANSWERS}
+
+    response = api(client_a).post(
+        URL, {**body, "barriers": ["team_continuity", "past_experience"]}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["barriers"] == ["past_experience", "team_continuity"]
+    listed = {row["id"]: row["barriers"] for row in api(client_a).get(URL).json()["results"]}
+    assert listed == {
+        response.json()["id"]: ["past_experience", "team_continuity"],
+        world.assessment_a.pk: [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("barriers", "error"),
+    [
+        (["fear_of_clowns"], {"barriers": {"0": ['"fear_of_clowns" is not a valid choice.']}}),
+        (
+            ["nothing", "losing_control"],
+            {"barriers": ["“Nothing holds me back” cannot be chosen together with a barrier."]},
+        ),
+    ],
+)
+def test_invalid_barriers_are_a_400_and_save_nothing(api, client_a, world, barriers, error):
+    body = {"engagement": world.engagement_a.pk, **LIKERT_ANSWERS, "barriers": barriers}
+    before = TrustAssessment.objects.count()
+
+    response = api(client_a).post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == error
+    assert TrustAssessment.objects.count() == before

@@ -85,9 +85,11 @@ MATRIX = {
     "healthz": Row("healthz", get=ALL_200, post=ALL_405),
     # The test client calls from 127.0.0.1, which METRICS_ALLOWED_IPS allows by default.
     "metrics": Row("metrics", get=ALL_200, post=ALL_405),
-    "partners/": Row("partners:list", get=PROVIDERS, post=ALL_405),
+    "partners/": Row("assessments:partner_list", get=PROVIDERS, post=ALL_405),
     "partners/new/": Row("partners:create", get=PROVIDERS, post=PROVIDERS),
-    "partners/<slug:slug>/": Row("partners:detail", ("partner",), get=PROVIDERS, post=ALL_405),
+    "partners/<slug:slug>/": Row(
+        "assessments:partner_detail", ("partner",), get=PROVIDERS, post=ALL_405
+    ),
     "partners/<slug:slug>/edit/": Row("partners:edit", ("partner",), get=PROVIDERS, post=PROVIDERS),
     "partners/<slug:slug>/contacts/new/": Row(
         "partners:contact_create", ("partner",), get=PROVIDERS, post=PROVIDERS
@@ -138,6 +140,10 @@ MATRIX = {
     "engagements/mine/": Row("assessments:my_engagements", get=ACCOUNT_MANAGERS, post=ALL_405),
     "dashboard/": Row("assessments:dashboard", get=LEADERSHIP, post=ALL_405),
     "dashboard/export.csv": Row("assessments:dashboard_export", get=LEADERSHIP, post=ALL_405),
+    "dashboard/partners/": Row("assessments:dashboard_partners", get=LEADERSHIP, post=ALL_405),
+    "dashboard/partners/export.csv": Row(
+        "assessments:dashboard_partners_export", get=LEADERSHIP, post=ALL_405
+    ),
     "engagements/<int:pk>/": Row(
         "assessments:engagement_detail", ("engagement",), get=PROVIDERS, post=ALL_405
     ),

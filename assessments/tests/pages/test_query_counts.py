@@ -13,9 +13,10 @@ from partners.models import Contact, Engagement, EngagementEvent
 from .factories import SelfAssessmentFactory
 
 # Session, user, role groups, then the page's own reads (see insights.py and portfolio.py):
-# the disputed evidence list, and the table's 12-month sparklines and next-rung gaps.
-DASHBOARD_QUERIES = 20
-DASHBOARD_FILTERED_QUERIES = 21
+# the disputed evidence list, the trust barriers, and the table's 12-month sparklines and
+# next-rung gaps.
+DASHBOARD_QUERIES = 21
+DASHBOARD_FILTERED_QUERIES = 22
 MY_ENGAGEMENTS_QUERIES = 6
 PROGRESS_PAGE_MAX_QUERIES = 15
 
