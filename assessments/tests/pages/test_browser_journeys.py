@@ -63,6 +63,9 @@ def browser(live_server, transactional_db):
         connections.close_all()
 
 
+REDOC_LOGO = "cdn.redoc.ly/redoc/logo-mini.svg"
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
@@ -80,7 +83,9 @@ def page(browser):
     )
     yield page
     context.close()
-    assert csp_violations == []
+    # Redoc's sidebar credits Redocly with a logo from its CDN; the policy blocks it on purpose
+    # (trustapp/tests/test_csp_browser.py) and Redoc then drops the image.
+    assert [text for text in csp_violations if REDOC_LOGO not in text] == []
 
 
 def screenshot(page, name, *, full_page=True, max_height=None):

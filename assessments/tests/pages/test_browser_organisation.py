@@ -77,7 +77,7 @@ def test_organisation_journey(acme, live_server, page, browser):  # noqa: F811
     sign_in(client_page, live_server, "client_a")
     client_page.goto(live_server.url + f"/rate/engagements/{engagement.pk}/")
     for fieldset in client_page.locator("fieldset.likert").all()[:7]:
-        fieldset.get_by_text("4 · Agree").click()
+        fieldset.get_by_text("Agree", exact=True).click()
     client_page.get_by_label("Fear of losing control over our product").check()
     client_page.get_by_label("People on their team change too often").check()
     client_page.get_by_role("button", name="Send my rating").click()

@@ -143,6 +143,7 @@ def _boxes(locator):
 NOT_HTML = {
     "healthz",
     "dashboard/export.csv",
+    "dashboard/partners/export.csv",
     "engagements/<int:pk>/events/import/template.csv",
     "events/import/template.csv",
 }
