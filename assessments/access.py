@@ -34,3 +34,8 @@ def visible_level_changes(user):
     if not access.is_leadership(user):
         return LevelChange.objects.none()
     return LevelChange.objects.filter(engagement__in=access.visible_engagements(user).values("pk"))
+
+
+def can_use_policy_lab(user):
+    """Drafting, back-testing and activating scoring policies: leadership and staff."""
+    return access.is_leadership(user) or (user.is_staff and not access.is_client(user))
