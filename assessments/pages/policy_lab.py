@@ -10,6 +10,7 @@ from partners.choices import Level
 
 from ..forms import POLICY_PARAMETERS, policy_parameter_names
 from ..models import Backtest, BacktestResult, MaturitySnapshot, ScoringPolicy
+from .portfolio import _safe_cell
 
 DIFFERING_SHOWN = 100
 CSV_COLUMNS = (
@@ -127,8 +128,8 @@ def csv_lines(backtest):
         writer.writerow(
             (
                 r.engagement_id,
-                r.engagement.partner.name,
-                r.engagement.name,
+                _safe_cell(r.engagement.partner.name),
+                _safe_cell(r.engagement.name),
                 Level(r.level_active).label,
                 Level(r.level_draft).label,
                 f"{r.score_active:.2f}",
