@@ -199,3 +199,32 @@ def test_step_dates_end_on_the_end():
         dt.date(2026, 1, 15),
         dt.date(2026, 1, 20),
     ]
+
+
+def test_progress_is_stored_on_the_backtest_while_it_runs(portfolio, monkeypatch):
+    from assessments.engine import vector
+
+    seen = []
+    score_day = vector.score_day
+
+    def spying(*args, **kwargs):
+        seen.append(Backtest.objects.values_list("status", "progress").get())
+        return score_day(*args, **kwargs)
+
+    monkeypatch.setattr(vector, "score_day", spying)
+    services.backtest_run(policy=draft(), start=START, end=END, step_days=7)
+    # 5 steps under each policy: the row says "running" and its percent grows step by step.
+    assert seen == [("running", p) for p in (0, 9, 19, 29, 39, 49, 59, 69, 79, 89)]
+    assert Backtest.objects.values_list("status", "progress").get() == ("done", 100)
+
+
+def test_failed_backtest_is_recorded(portfolio, monkeypatch):
+    from assessments.engine import vector
+
+    def broken(*args, **kwargs):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(vector, "score_day", broken)
+    with pytest.raises(MemoryError):
+        services.backtest_run(policy=draft(), start=START, end=END)
+    assert Backtest.objects.values_list("status", "error").get() == ("failed", "out of memory")
