@@ -48,6 +48,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev check-services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_recompute
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_pages
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_backtest
 
 worker: $(VENV)/.installed-run
 	$(VENV)/bin/celery -A trustapp worker --loglevel=info

@@ -1,6 +1,7 @@
 """Reads for the maturity engine and its pages."""
 
 import datetime as dt
+import io
 from collections import defaultdict
 
 import numpy as np
@@ -191,22 +192,12 @@ def evidence_arrays(*, engagement_ids, first, last):
     """Events and client assessments of the engagements dated first..last, as numpy arrays.
 
     Returns (ids, events, assessments): ``ids`` sorted, and the arrays' engagement column is
-    each row's position in ``ids``. One query each; for the back-test, which scores every
-    step from this one load.
+    each row's position in ``ids``. One query each; the back-test scores every step from
+    this one load.
     """
     ids = np.array(sorted(set(engagement_ids)), dtype=np.int64)
-    events = EngagementEvent.objects.filter(
-        engagement_id__in=ids.tolist(), occurred_on__gte=first, occurred_on__lte=last
-    ).values_list("engagement_id", "id", "kind", "impact", "occurred_on")
-    rows = list(_raw_rows(events))
-    kinds = [KIND_POINTS[(kind, impact)] for _, _, kind, impact, _ in rows]
-    event_arrays = EventArrays.build(
-        engagement=np.searchsorted(ids, [row[0] for row in rows]),
-        id=[row[1] for row in rows],
-        day=[row[4].toordinal() for row in rows],
-        dimension=[dimension for dimension, _ in kinds],
-        points=[points for _, points in kinds],
-    )
+    load_events = event_arrays_copied if connection.vendor == "postgresql" else event_arrays
+    events = load_events(ids=ids, first=first, last=last)
     assessments = window_assessments(
         engagement_ids=ids.tolist(), as_of=last, window_days=(last - first).days + 1
     )
@@ -217,4 +208,77 @@ def evidence_arrays(*, engagement_ids, first, last):
         rater=[-1 if a.rater is None else a.rater for _, a in pairs],
         answers=[[getattr(a, item) for item in LIKERT_ITEMS] for _, a in pairs],
     )
-    return ids, event_arrays, assessment_arrays
+    return ids, events, assessment_arrays
+
+
+def event_arrays(*, ids, first, last):
+    """`EventArrays` of the engagements ``ids`` (sorted) dated first..last, through the ORM."""
+    events = EngagementEvent.objects.filter(
+        engagement_id__in=ids.tolist(), occurred_on__gte=first, occurred_on__lte=last
+    ).values_list("engagement_id", "id", "kind", "impact", "occurred_on")
+    rows = list(_raw_rows(events))
+    kinds = [KIND_POINTS[(kind, impact)] for _, _, kind, impact, _ in rows]
+    return EventArrays.build(
+        engagement=np.searchsorted(ids, [row[0] for row in rows]),
+        id=[row[1] for row in rows],
+        day=[row[4].toordinal() for row in rows],
+        dimension=[dimension for dimension, _ in kinds],
+        points=[points for _, points in kinds],
+    )
+
+
+# The same rows as `event_arrays`, with the catalogue applied by PostgreSQL and the days as
+# proleptic ordinals (date.toordinal()), streamed in COPY's binary format.
+EVENT_ARRAYS_SQL = """
+WITH catalogue(kind, impact, dimension, points) AS (VALUES {catalogue})
+SELECT e.engagement_id::int8, e.id::int8, (e.occurred_on - DATE '0001-01-01' + 1)::int4,
+       c.dimension::int4, c.points::float8
+FROM {events} e JOIN catalogue c ON c.kind = e.kind AND c.impact = e.impact
+WHERE e.engagement_id = ANY(%s) AND e.occurred_on BETWEEN %s AND %s
+"""
+EVENT_ARRAYS_COLUMNS = [
+    ("engagement_id", ">i8"),
+    ("id", ">i8"),
+    ("day", ">i4"),
+    ("dimension", ">i4"),
+    ("points", ">f8"),
+]
+
+
+def event_arrays_copied(*, ids, first, last):
+    """`event_arrays` on PostgreSQL: a million events arrive in a fraction of the time the
+    row-by-row fetch and its Python date objects take."""
+    catalogue = list(KIND_POINTS.items())
+    sql = EVENT_ARRAYS_SQL.format(
+        catalogue=", ".join(["(%s, %s, %s, %s)"] * len(catalogue)),
+        events=EngagementEvent._meta.db_table,
+    )
+    params = [v for (kind, impact), (dim, points) in catalogue for v in (kind, impact, dim, points)]
+    rows = copy_binary(sql, [*params, ids.tolist(), first, last], EVENT_ARRAYS_COLUMNS)
+    return EventArrays.build(
+        engagement=np.searchsorted(ids, rows["engagement_id"]),
+        id=rows["id"],
+        day=rows["day"],
+        dimension=rows["dimension"],
+        points=rows["points"],
+    )
+
+
+def copy_binary(sql, params, columns):
+    """The rows of ``sql`` as a numpy record array, through COPY ... TO STDOUT (FORMAT binary).
+
+    Every column must be NOT NULL and of the fixed-width type given in ``columns``, so that
+    each row of the stream has the same layout: a 16-bit field count, then per field a
+    32-bit length and the big-endian value.
+    """
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        query = raw.mogrify(sql, params).decode()
+        raw.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT binary)", buffer)
+    layout = [("fields", ">i2")]
+    for name, kind in columns:
+        layout += [(f"{name}_length", ">i4"), (name, kind)]
+    header = 19  # signature, flags, header extension length
+    body = buffer.getbuffer()[header:-2]  # the trailer is a 16-bit -1
+    return np.frombuffer(body, dtype=np.dtype(layout))

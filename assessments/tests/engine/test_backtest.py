@@ -228,3 +228,30 @@ def test_failed_backtest_is_recorded(portfolio, monkeypatch):
     with pytest.raises(MemoryError):
         services.backtest_run(policy=draft(), start=START, end=END)
     assert Backtest.objects.values_list("status", "error").get() == ("failed", "out of memory")
+
+
+def test_copied_event_arrays_equal_the_orm_ones(partner_a, am):
+    import numpy as np
+
+    rng = random.Random(5)
+    engagements = EngagementFactory.create_batch(
+        3, partner=partner_a, account_manager=am, started_on=dt.date(2024, 1, 1)
+    )
+    for engagement in engagements[:2]:
+        for _ in range(40):
+            EventFactory(
+                engagement=engagement,
+                kind=rng.choice(list(EventKind)),
+                impact=rng.choice(["low", "normal", "high"]),
+                occurred_on=END - dt.timedelta(days=rng.randrange(500)),
+            )
+    ids = np.array(sorted(e.pk for e in engagements))
+    first = END - dt.timedelta(days=364)
+    copied = selectors.event_arrays_copied(ids=ids, first=first, last=END)
+    loaded = selectors.event_arrays(ids=ids, first=first, last=END)
+    order_c, order_l = np.argsort(copied.id), np.argsort(loaded.id)
+    assert 40 < len(copied.id) < 80
+    for column in ("engagement", "id", "day", "dimension", "points", "weight"):
+        assert (
+            getattr(copied, column)[order_c].tolist() == getattr(loaded, column)[order_l].tolist()
+        )
