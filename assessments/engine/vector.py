@@ -231,6 +231,12 @@ def gates_passed(dimensions, rater_count, threshold, trust_threshold, min_raters
 def score_day(events, assessments, n, as_of, params):
     """Every engagement row's `Scores` on the ordinal day ``as_of`` under ``params``."""
     points, event_count = _event_evidence(events, n, as_of, params)
+    return score_evidence(points, event_count, assessments, n, as_of, params)
+
+
+def score_evidence(points, event_count, assessments, n, as_of, params):
+    """`score_day` with the events already summed: P_d per row (n, 4) and event counts, as
+    the recompute gets them from PostgreSQL."""
     means, assessment_count, rater_count = _answer_means(assessments, n, as_of, params)
     evidence = 100 * (1 - np.exp(-np.maximum(points, 0) / params.event_saturation))
     ratings = _client_ratings(means)

@@ -1,0 +1,110 @@
+"""Snapshot explanations from the arrays of `vector.Scores`: the same JSON as
+`scoring.explain`, built without an `Evaluation` per engagement.
+
+`tests/engine/test_explanations.py` proves both equal on random portfolios.
+"""
+
+from partners.choices import Level
+
+from .scoring import ANSWER_ITEMS, DIMENSIONS, EVIDENCE_DIMENSIONS, RATERS, RUNG_CONDITIONS, TRUST
+
+TRUST_ITEMS = ANSWER_ITEMS[:4]
+
+
+def _rounded(value):
+    return None if value is None else round(value, 2)
+
+
+def _present(value):
+    # .tolist() turns NaN (missing) into float("nan"); NaN is the only value unequal to itself.
+    return None if value != value else value
+
+
+class Rows:
+    """The columns of a `Scores`, as Python lists: row access without numpy scalars."""
+
+    def __init__(self, scores, levels):
+        self.points = scores.points.tolist()
+        self.events = scores.events.tolist()
+        self.ratings = scores.ratings.tolist()
+        self.rating_part = scores.rating_part.tolist()
+        self.event_part = scores.event_part.tolist()
+        self.dimensions = scores.dimensions.tolist()
+        self.means = scores.answer_means.tolist()
+        self.quotient = scores.trust_quotient.tolist()
+        self.score = scores.score.tolist()
+        self.candidate = scores.candidate.tolist()
+        self.levels = levels.tolist()
+        self.event_count = scores.event_count.tolist()
+        self.assessment_count = scores.assessment_count.tolist()
+        self.rater_count = scores.rater_count.tolist()
+        self.confidence = scores.confidence().tolist()
+
+
+def _dimensions(rows, row, top_events):
+    explained = {}
+    for k, name in enumerate(EVIDENCE_DIMENSIONS):
+        explained[name] = {
+            "score": round(rows.dimensions[row][k], 2),
+            "rating": _rounded(_present(rows.ratings[row][k])),
+            "events": round(rows.events[row][k], 2),
+            "points": round(rows.points[row][k], 2),
+            "rating_part": round(rows.rating_part[row][k], 2),
+            "event_part": round(rows.event_part[row][k], 2),
+            "top_events": list(top_events.get(name, ())),
+        }
+    trust = _present(rows.dimensions[row][-1])
+    explained[TRUST] = {
+        "score": _rounded(trust),
+        "rating": _rounded(trust),
+        "events": None,
+        "points": 0.0,
+        "rating_part": round(trust, 2) if trust is not None else 0.0,
+        "event_part": 0.0,
+        "top_events": [],
+    }
+    return explained
+
+
+def _unmet(level, scores, rater_count, params):
+    """Unmet conditions of the next rung, as `scoring.next_rung_conditions` (rounded)."""
+    if level >= Level.TRUSTED_ADVISOR:
+        return []
+    unmet = []
+    for name in RUNG_CONDITIONS[level + 1]:
+        if name == RATERS:
+            current, required = rater_count, params.min_raters_advisor
+        else:
+            current = scores[name]
+            required = params.trust_threshold if name == TRUST else params.threshold
+        if current is None or current < required:
+            unmet.append({"condition": name, "current": _rounded(current), "required": required})
+    return unmet
+
+
+def explanation(rows, row, top_events, as_of, params):
+    """The explanation of engagement ``row``; ``top_events`` {dimension: event dicts}."""
+    means = rows.means[row]
+    rated = rows.assessment_count[row] > 0
+    scores = dict(zip(DIMENSIONS, map(_present, rows.dimensions[row]), strict=True))
+    level = rows.levels[row]
+    return {
+        "as_of": as_of.isoformat(),
+        "score": round(rows.score[row], 2),
+        "level": level,
+        "candidate_level": rows.candidate[row],
+        "confidence": rows.confidence[row],
+        "rater_count": rows.rater_count[row],
+        "event_count": rows.event_count[row],
+        "assessment_count": rows.assessment_count[row],
+        "trust_quotient": round(rows.quotient[row], 2) if rated else None,
+        "trust_components": (
+            {item: round(means[k], 2) for k, item in enumerate(TRUST_ITEMS)} if rated else None
+        ),
+        "answer_means": (
+            {item: round(means[k], 2) for k, item in enumerate(ANSWER_ITEMS)} if rated else None
+        ),
+        "dimensions": _dimensions(rows, row, top_events),
+        "next_level": level + 1 if level < Level.TRUSTED_ADVISOR else None,
+        "unmet": _unmet(level, scores, rows.rater_count[row], params),
+    }
