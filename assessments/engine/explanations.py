@@ -15,7 +15,7 @@ def _rounded(value):
     return None if value is None else round(value, 2)
 
 
-def _present(value):
+def present(value):
     # .tolist() turns NaN (missing) into float("nan"); NaN is the only value unequal to itself.
     return None if value != value else value
 
@@ -46,14 +46,14 @@ def _dimensions(rows, row, top_events):
     for k, name in enumerate(EVIDENCE_DIMENSIONS):
         explained[name] = {
             "score": round(rows.dimensions[row][k], 2),
-            "rating": _rounded(_present(rows.ratings[row][k])),
+            "rating": _rounded(present(rows.ratings[row][k])),
             "events": round(rows.events[row][k], 2),
             "points": round(rows.points[row][k], 2),
             "rating_part": round(rows.rating_part[row][k], 2),
             "event_part": round(rows.event_part[row][k], 2),
             "top_events": list(top_events.get(name, ())),
         }
-    trust = _present(rows.dimensions[row][-1])
+    trust = present(rows.dimensions[row][-1])
     explained[TRUST] = {
         "score": _rounded(trust),
         "rating": _rounded(trust),
@@ -86,7 +86,7 @@ def explanation(rows, row, top_events, as_of, params):
     """The explanation of engagement ``row``; ``top_events`` {dimension: event dicts}."""
     means = rows.means[row]
     rated = rows.assessment_count[row] > 0
-    scores = dict(zip(DIMENSIONS, map(_present, rows.dimensions[row]), strict=True))
+    scores = dict(zip(DIMENSIONS, map(present, rows.dimensions[row]), strict=True))
     level = rows.levels[row]
     return {
         "as_of": as_of.isoformat(),

@@ -1,8 +1,9 @@
 """Turning evidence into snapshots: the single-engagement and the set-based recompute.
 
-Both paths load evidence through the same selectors, run the same pure engine and write
-through `_write_results`, so that their results are equal by construction. The set-based
-path handles a batch of engagements with a fixed number of queries.
+Both paths load evidence through the same selectors, score a whole batch at once with the
+numpy rule of the back-test (`vector`, proven equal to `scoring.py`) and write through
+`_write_results`, so that their results are equal by construction. The set-based path
+handles a batch of engagements with a fixed number of queries.
 """
 
 import datetime as dt
@@ -10,6 +11,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -17,7 +19,8 @@ from partners.models import Engagement, Level
 
 from .. import selectors
 from ..models import LevelChange, MaturitySnapshot
-from .scoring import evaluate
+from . import explanations, vector
+from .scoring import EVIDENCE_DIMENSIONS, summarise_events
 
 BATCH_SIZE = 1000
 SNAPSHOT_FIELDS = (
@@ -40,11 +43,21 @@ SNAPSHOT_FIELDS = (
 
 @dataclass
 class Outcome:
+    """One engagement's recomputed snapshot values."""
+
     engagement_id: int
     evidence_version: int
     previous_level: int
     has_later_snapshot: bool
-    evaluation: object
+    level: int
+    score: float
+    dimensions: list  # D_d in scoring.DIMENSIONS order; trust may be None
+    trust_quotient: float | None
+    rater_count: int
+    event_count: int
+    assessment_count: int
+    confidence: str
+    explanation: dict
 
 
 @dataclass
@@ -77,20 +90,48 @@ def _load_evidence(*, engagement_ids, as_of, params, lock):
 
 
 def _evaluate_batch(evidence, *, as_of, params):
-    states, summaries = evidence.states, evidence.summaries
-    events, assessments = evidence.events, evidence.assessments
+    """Score the whole batch at once with the numpy rule (`vector`), as the back-test does."""
+    ids = list(evidence.states)
+    if not ids:
+        return []
+    summaries = evidence.summaries
+    if summaries is None:  # not PostgreSQL: sum the loaded events in Python
+        summaries = {pk: summarise_events(evidence.events.get(pk, ()), as_of, params) for pk in ids}
+    points = np.array(
+        [[summaries[pk].points[name] for name in EVIDENCE_DIMENSIONS] for pk in ids], dtype=float
+    )
+    event_count = np.array([summaries[pk].count for pk in ids], dtype=np.int64)
+    assessments = vector.AssessmentArrays.from_inputs(
+        [evidence.assessments.get(pk, ()) for pk in ids]
+    )
+    scores = vector.score_evidence(
+        points, event_count, assessments, len(ids), as_of.toordinal(), params
+    )
+    previous = [evidence.states[pk][1] or Level.EXECUTOR for pk in ids]
+    rows = explanations.Rows(scores, scores.levels(np.array(previous)))
     outcomes = []
-    for pk, (version, previous, has_later) in states.items():
-        previous = previous or Level.EXECUTOR
-        evaluation = evaluate(
-            events=events.get(pk, ()),
-            event_summary=summaries[pk] if summaries is not None else None,
-            assessments=assessments.get(pk, ()),
-            previous_level=previous,
-            policy=params,
-            as_of=as_of,
+    for row, pk in enumerate(ids):
+        version, _, has_later = evidence.states[pk]
+        quotient = rows.quotient[row]
+        outcomes.append(
+            Outcome(
+                engagement_id=pk,
+                evidence_version=version,
+                previous_level=int(previous[row]),
+                has_later_snapshot=has_later,
+                level=rows.levels[row],
+                score=rows.score[row],
+                dimensions=[explanations.present(d) for d in rows.dimensions[row]],
+                trust_quotient=explanations.present(quotient),
+                rater_count=rows.rater_count[row],
+                event_count=rows.event_count[row],
+                assessment_count=rows.assessment_count[row],
+                confidence=rows.confidence[row],
+                explanation=explanations.explanation(
+                    rows, row, summaries[pk].top_events, as_of, params
+                ),
+            )
         )
-        outcomes.append(Outcome(pk, version, previous, has_later, evaluation))
     _name_top_events(outcomes)
     return outcomes
 
@@ -100,7 +141,7 @@ def _name_top_events(outcomes):
     unnamed = [
         event
         for outcome in outcomes
-        for dimension in outcome.evaluation.explanation["dimensions"].values()
+        for dimension in outcome.explanation["dimensions"].values()
         for event in dimension.get("top_events", ())
         if not event["title"]
     ]
@@ -112,24 +153,19 @@ def _name_top_events(outcomes):
 
 
 def _snapshot_row(outcome, as_of, policy, now):
-    evaluation, dims = outcome.evaluation, outcome.evaluation.dimensions
-    explanation = {**evaluation.explanation, "policy_version": policy.version}
+    explanation = {**outcome.explanation, "policy_version": policy.version}
     return (
         outcome.engagement_id,
         as_of,
         policy.pk,
-        evaluation.score,
-        evaluation.level,
-        dims["delivery"].score,
-        dims["technical"].score,
-        dims["domain"].score,
-        dims["partnership"].score,
-        dims["trust"].score,
-        evaluation.trust_quotient,
-        evaluation.rater_count,
-        evaluation.event_count,
-        evaluation.assessment_count,
-        evaluation.confidence,
+        outcome.score,
+        outcome.level,
+        *outcome.dimensions,
+        outcome.trust_quotient,
+        outcome.rater_count,
+        outcome.event_count,
+        outcome.assessment_count,
+        outcome.confidence,
         json.dumps(explanation),
         now,
     )
@@ -174,12 +210,12 @@ def _write_results(*, outcomes, as_of, policy):
         LevelChange(
             engagement_id=o.engagement_id,
             from_level=o.previous_level,
-            to_level=o.evaluation.level,
+            to_level=o.level,
             as_of=as_of,
             snapshot_id=snapshot_ids[o.engagement_id],
         )
         for o in outcomes
-        if o.evaluation.level != o.previous_level
+        if o.level != o.previous_level
     )
     _update_engagements([o for o in outcomes if not o.has_later_snapshot], scored_at=now)
     return changes
@@ -198,9 +234,7 @@ def _update_engagements(outcomes, *, scored_at):
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     rows = ", ".join(["(%s, %s, %s, %s)"] * len(outcomes))
     params = [
-        value
-        for o in outcomes
-        for value in (o.engagement_id, o.evaluation.level, o.evaluation.score, o.evidence_version)
+        value for o in outcomes for value in (o.engagement_id, o.level, o.score, o.evidence_version)
     ]
     sql = (
         f"WITH v(id, level, score, version) AS (VALUES {rows}) "
