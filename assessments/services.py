@@ -78,11 +78,14 @@ def engagement_recompute(*, engagement, as_of=None, notify=True):
     return engagement.snapshots.get(as_of=as_of)
 
 
-def engagements_recompute_all(*, as_of=None, engagement_ids=None, notify=True, progress=None):
+def engagements_recompute_all(
+    *, as_of=None, engagement_ids=None, notify=True, progress=None, timings=None
+):
     """Recompute many engagements set-based, in batches; returns the number recomputed.
 
     Each batch of `recompute.BATCH_SIZE` engagements costs a fixed number of queries.
-    `progress(done, total)` is called after each batch when given.
+    `progress(done, total)` is called after each batch when given; a `recompute.Timings`
+    given as `timings` collects the seconds per phase.
     """
     as_of = as_of or timezone.localdate()
     policy = selectors.active_policy()
@@ -93,10 +96,14 @@ def engagements_recompute_all(*, as_of=None, engagement_ids=None, notify=True, p
     if not batches:
         return 0
     if recompute.can_pipeline():
-        results = recompute.recompute_pipelined(batches=batches, as_of=as_of, policy=policy)
+        results = recompute.recompute_pipelined(
+            batches=batches, as_of=as_of, policy=policy, timings=timings
+        )
     else:
         results = (
-            recompute.recompute_batch(engagement_ids=batch, as_of=as_of, policy=policy)[1]
+            recompute.recompute_batch(
+                engagement_ids=batch, as_of=as_of, policy=policy, timings=timings
+            )[1]
             for batch in batches
         )
     done = 0

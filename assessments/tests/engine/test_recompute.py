@@ -297,3 +297,25 @@ def test_pipelined_recompute_equals_locked_batches(partner_a, partner_b, am, mon
         pipelined_rows
     )
     assert {level for _, level, _, _ in pipelined_rows} >= {1, 4}
+
+
+def test_copy_upsert_equals_the_single_statement(partner_a, partner_b, am, monkeypatch):
+    from assessments.engine import recompute
+
+    engagements = varied_portfolio(partner_a, partner_b, am)
+    EventFactory(
+        engagement=engagements[2],
+        kind="contract_extended",
+        occurred_on=T,
+        title='Tab\there, "quotes", back\\slash \\N and a\nnew line',
+    )
+    for engagement in engagements:
+        services.engagement_recompute(engagement=engagement, as_of=T)
+    single = snapshot_values()
+    MaturitySnapshot.objects.all().delete()
+    monkeypatch.setattr(recompute, "COPY_FROM_ROWS", 1)
+    services.engagements_recompute_all(as_of=T)
+    services.engagements_recompute_all(as_of=T)  # the second run overwrites through COPY
+    assert snapshot_values() == single
+    top = single[(engagements[2].pk, T)]["explanation"]["dimensions"]["partnership"]["top_events"]
+    assert top[0]["title"] == 'Tab\there, "quotes", back\\slash \\N and a\nnew line'
