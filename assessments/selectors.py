@@ -9,10 +9,9 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from partners.choices import EVENT_CATALOGUE
 from partners.models import Contact, Engagement, EngagementEvent
 
-from .engine.scoring import EVIDENCE_DIMENSIONS, AssessmentInput, EventInput, EventSummary
+from .engine.scoring import AssessmentInput, EventInput
 from .engine.vector import KIND_POINTS, AssessmentArrays, EventArrays
 from .models import (
     LIKERT_ITEMS,
@@ -64,74 +63,6 @@ def window_assessments(*, engagement_ids, as_of, window_days):
         submitted_on = timezone.localtime(submitted_at).date()
         assessments[engagement_id].append(AssessmentInput(rater, submitted_on, *answers, id=pk))
     return assessments
-
-
-# P_d and the top three events per dimension, computed by PostgreSQL: the same arithmetic as
-# scoring.summarise_events (points x impact x 0.5^(age / half-life), ties broken by date,
-# then id), without shipping a million event rows to Python.
-EVENT_SUMMARY_SQL = """
-WITH catalogue(kind, dimension, points) AS (VALUES {catalogue}),
-impact(impact, factor) AS (VALUES ('low', 0.5::float), ('normal', 1.0), ('high', 2.0)),
-scored AS (
-    SELECT e.engagement_id, e.id, e.kind, e.title, e.occurred_on, c.dimension,
-           c.points * i.factor * power(0.5, (%s::date - e.occurred_on) / %s::float) AS points
-    FROM {events} e
-    JOIN catalogue c ON c.kind = e.kind
-    JOIN impact i ON i.impact = e.impact
-    WHERE e.engagement_id = ANY(%s) AND e.occurred_on BETWEEN %s AND %s
-),
-ranked AS (
-    SELECT scored.*, SUM(points) OVER w AS total, COUNT(*) OVER w AS n,
-           ROW_NUMBER() OVER (w ORDER BY abs(points) DESC, occurred_on DESC, id DESC) AS rank
-    FROM scored
-    WINDOW w AS (PARTITION BY engagement_id, dimension)
-)
-SELECT engagement_id, dimension, total, n, id, kind, title, occurred_on, points
-FROM ranked WHERE rank <= 3 ORDER BY engagement_id, dimension, rank
-"""
-
-
-def event_summaries(*, engagement_ids, as_of, policy):
-    """{engagement_id: scoring.EventSummary} in one query on PostgreSQL; None elsewhere."""
-    if connection.vendor != "postgresql":
-        return None
-    catalogue = list(EVENT_CATALOGUE.items())
-    sql = EVENT_SUMMARY_SQL.format(
-        catalogue=", ".join(["(%s, %s, %s::float)"] * len(catalogue)),
-        events=EngagementEvent._meta.db_table,
-    )
-    first, last = window_bounds(as_of, policy.window_days)
-    params = [v for kind, (dim, points) in catalogue for v in (kind.value, dim.value, points)]
-    params += [as_of, policy.event_half_life_days, list(engagement_ids), first, last]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return _summaries_from_rows(engagement_ids, rows)
-
-
-def _summaries_from_rows(engagement_ids, rows):
-    points = {pk: dict.fromkeys(EVIDENCE_DIMENSIONS, 0.0) for pk in engagement_ids}
-    tops = {pk: {name: [] for name in EVIDENCE_DIMENSIONS} for pk in engagement_ids}
-    counts = dict.fromkeys(engagement_ids, 0)
-    for pk, dimension, total, count, event_id, kind, title, occurred_on, event_points in rows:
-        if not tops[pk][dimension]:  # first row of a dimension: add its totals once
-            points[pk][dimension] = total
-            counts[pk] += count
-        tops[pk][dimension].append(
-            {
-                "id": event_id,
-                "kind": kind,
-                "title": title,
-                "occurred_on": occurred_on.isoformat(),
-                "points": round(event_points, 2),
-            }
-        )
-    return {
-        pk: EventSummary(
-            points[pk], {name: tuple(top) for name, top in tops[pk].items()}, counts[pk]
-        )
-        for pk in engagement_ids
-    }
 
 
 def _raw_rows(queryset):
@@ -196,8 +127,7 @@ def evidence_arrays(*, engagement_ids, first, last):
     this one load.
     """
     ids = np.array(sorted(set(engagement_ids)), dtype=np.int64)
-    load_events = event_arrays_copied if connection.vendor == "postgresql" else event_arrays
-    events = load_events(ids=ids, first=first, last=last)
+    events = events_between(ids=ids, first=first, last=last)
     assessments = window_assessments(
         engagement_ids=ids.tolist(), as_of=last, window_days=(last - first).days + 1
     )
@@ -211,6 +141,12 @@ def evidence_arrays(*, engagement_ids, first, last):
     return ids, events, assessment_arrays
 
 
+def events_between(*, ids, first, last):
+    """`EventArrays` of the engagements ``ids`` (a sorted numpy array) dated first..last."""
+    load = event_arrays_copied if connection.vendor == "postgresql" else event_arrays
+    return load(ids=ids, first=first, last=last)
+
+
 def event_arrays(*, ids, first, last):
     """`EventArrays` of the engagements ``ids`` (sorted) dated first..last, through the ORM."""
     events = EngagementEvent.objects.filter(
@@ -222,17 +158,18 @@ def event_arrays(*, ids, first, last):
         engagement=np.searchsorted(ids, [row[0] for row in rows]),
         id=[row[1] for row in rows],
         day=[row[4].toordinal() for row in rows],
-        dimension=[dimension for dimension, _ in kinds],
-        points=[points for _, points in kinds],
+        kind=[kind for kind, _, _ in kinds],
+        dimension=[dimension for _, dimension, _ in kinds],
+        points=[points for _, _, points in kinds],
     )
 
 
 # The same rows as `event_arrays`, with the catalogue applied by PostgreSQL and the days as
 # proleptic ordinals (date.toordinal()), streamed in COPY's binary format.
 EVENT_ARRAYS_SQL = """
-WITH catalogue(kind, impact, dimension, points) AS (VALUES {catalogue})
+WITH catalogue(kind, impact, code, dimension, points) AS (VALUES {catalogue})
 SELECT e.engagement_id::int8, e.id::int8, (e.occurred_on - DATE '0001-01-01' + 1)::int4,
-       c.dimension::int4, c.points::float8
+       c.code::int4, c.dimension::int4, c.points::float8
 FROM {events} e JOIN catalogue c ON c.kind = e.kind AND c.impact = e.impact
 WHERE e.engagement_id = ANY(%s) AND e.occurred_on BETWEEN %s AND %s
 """
@@ -240,6 +177,7 @@ EVENT_ARRAYS_COLUMNS = [
     ("engagement_id", ">i8"),
     ("id", ">i8"),
     ("day", ">i4"),
+    ("kind", ">i4"),
     ("dimension", ">i4"),
     ("points", ">f8"),
 ]
@@ -250,15 +188,16 @@ def event_arrays_copied(*, ids, first, last):
     row-by-row fetch and its Python date objects take."""
     catalogue = list(KIND_POINTS.items())
     sql = EVENT_ARRAYS_SQL.format(
-        catalogue=", ".join(["(%s, %s, %s, %s)"] * len(catalogue)),
+        catalogue=", ".join(["(%s, %s, %s, %s, %s)"] * len(catalogue)),
         events=EngagementEvent._meta.db_table,
     )
-    params = [v for (kind, impact), (dim, points) in catalogue for v in (kind, impact, dim, points)]
+    params = [v for (kind, impact), values in catalogue for v in (kind, impact, *values)]
     rows = copy_binary(sql, [*params, ids.tolist(), first, last], EVENT_ARRAYS_COLUMNS)
     return EventArrays.build(
         engagement=np.searchsorted(ids, rows["engagement_id"]),
         id=rows["id"],
         day=rows["day"],
+        kind=rows["kind"],
         dimension=rows["dimension"],
         points=rows["points"],
     )

@@ -4,8 +4,13 @@
 `tests/engine/test_explanations.py` proves both equal on random portfolios.
 """
 
+import datetime as dt
+
+import numpy as np
+
 from partners.choices import Level
 
+from . import vector
 from .scoring import ANSWER_ITEMS, DIMENSIONS, EVIDENCE_DIMENSIONS, RATERS, RUNG_CONDITIONS, TRUST
 
 TRUST_ITEMS = ANSWER_ITEMS[:4]
@@ -18,6 +23,44 @@ def _rounded(value):
 def present(value):
     # .tolist() turns NaN (missing) into float("nan"); NaN is the only value unequal to itself.
     return None if value != value else value
+
+
+def top_events(events, n, as_of, params, titles, limit=3):
+    """{dimension: [event dicts]} per engagement row: the ``limit`` events of the window with
+    the largest absolute decayed points, ranked as `scoring._top_events` ranks them (ties:
+    the later day, then the higher id). ``titles(ids)`` returns {id: title}."""
+    rows = vector.window_slice(events.day, as_of, params.window_days)
+    points = vector.decayed_points(events, rows, as_of, params)
+    engagement, dimension = events.engagement[rows], events.dimension[rows]
+    day, ids = events.day[rows], events.id[rows]
+    order = np.lexsort((-ids, -day, -np.abs(points), dimension, engagement))
+    group = (engagement * len(EVIDENCE_DIMENSIONS) + dimension)[order]
+    # Sorted by group, then rank: each event's place within its (engagement, dimension).
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    chosen = order[rank < limit]
+    chosen_ids = ids[chosen].tolist()
+    names = titles(chosen_ids) if chosen_ids else {}
+    result = [{} for _ in range(n)]
+    columns = (
+        engagement[chosen].tolist(),
+        dimension[chosen].tolist(),
+        chosen_ids,
+        events.kind[rows][chosen].tolist(),
+        day[chosen].tolist(),
+        points[chosen].tolist(),
+    )
+    for row, dim, pk, kind, ordinal, value in zip(*columns, strict=True):
+        result[row].setdefault(EVIDENCE_DIMENSIONS[dim], []).append(
+            {
+                "id": pk,
+                "kind": vector.KINDS[kind],
+                "title": names.get(pk, ""),
+                "occurred_on": dt.date.fromordinal(ordinal).isoformat(),
+                "points": round(value, 2),
+            }
+        )
+    return result
 
 
 class Rows:

@@ -8,13 +8,13 @@ handles a batch of engagements with a fixed number of queries.
 
 import datetime as dt
 import io
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -23,7 +23,6 @@ from partners.models import Engagement, Level
 from .. import selectors
 from ..models import LevelChange, MaturitySnapshot
 from . import explanations, vector
-from .scoring import EVIDENCE_DIMENSIONS, summarise_events
 
 BATCH_SIZE = 1000
 SNAPSHOT_FIELDS = (
@@ -90,8 +89,7 @@ class Evidence:
     """What a batch's recompute reads, loaded before any scoring."""
 
     states: dict
-    summaries: dict | None
-    events: dict
+    events: vector.EventArrays  # engagement column: position in sorted(states)
     assessments: dict
 
 
@@ -99,38 +97,28 @@ def _load_evidence(*, engagement_ids, as_of, params, lock):
     # evidence_version is read before the evidence: a change that lands in between leaves the
     # engagement dirty (scored_version < evidence_version) instead of being lost.
     states = selectors.engagement_states(engagement_ids=engagement_ids, as_of=as_of, lock=lock)
-    ids = list(states)
-    summaries = selectors.event_summaries(engagement_ids=ids, as_of=as_of, policy=params)
-    events = (
-        {}
-        if summaries is not None
-        else selectors.window_events(
-            engagement_ids=ids, as_of=as_of, window_days=params.window_days
-        )
-    )
+    ids = sorted(states)
+    first, last = selectors.window_bounds(as_of, params.window_days)
+    events = selectors.events_between(ids=np.array(ids, dtype=np.int64), first=first, last=last)
     assessments = selectors.window_assessments(
         engagement_ids=ids, as_of=as_of, window_days=params.window_days
     )
-    return Evidence(states, summaries, events, assessments)
+    return Evidence(states, events, assessments)
 
 
 def _evaluate_batch(evidence, *, as_of, params):
     """Score the whole batch at once with the numpy rule (`vector`), as the back-test does."""
-    ids = list(evidence.states)
+    ids = sorted(evidence.states)
     if not ids:
         return []
-    summaries = evidence.summaries
-    if summaries is None:  # not PostgreSQL: sum the loaded events in Python
-        summaries = {pk: summarise_events(evidence.events.get(pk, ()), as_of, params) for pk in ids}
-    points = np.array(
-        [[summaries[pk].points[name] for name in EVIDENCE_DIMENSIONS] for pk in ids], dtype=float
-    )
-    event_count = np.array([summaries[pk].count for pk in ids], dtype=np.int64)
+    day = as_of.toordinal()
+    points, event_count = vector.event_evidence(evidence.events, len(ids), day, params)
     assessments = vector.AssessmentArrays.from_inputs(
         [evidence.assessments.get(pk, ()) for pk in ids]
     )
-    scores = vector.score_evidence(
-        points, event_count, assessments, len(ids), as_of.toordinal(), params
+    scores = vector.score_evidence(points, event_count, assessments, len(ids), day, params)
+    top_events = explanations.top_events(
+        evidence.events, len(ids), day, params, titles=selectors.event_titles
     )
     previous = [evidence.states[pk][1] or Level.EXECUTOR for pk in ids]
     rows = explanations.Rows(scores, scores.levels(np.array(previous)))
@@ -152,29 +140,10 @@ def _evaluate_batch(evidence, *, as_of, params):
                 event_count=rows.event_count[row],
                 assessment_count=rows.assessment_count[row],
                 confidence=rows.confidence[row],
-                explanation=explanations.explanation(
-                    rows, row, summaries[pk].top_events, as_of, params
-                ),
+                explanation=explanations.explanation(rows, row, top_events[row], as_of, params),
             )
         )
-    _name_top_events(outcomes)
     return outcomes
-
-
-def _name_top_events(outcomes):
-    """Fill in the titles of the events the explanations name, where missing (one query)."""
-    unnamed = [
-        event
-        for outcome in outcomes
-        for dimension in outcome.explanation["dimensions"].values()
-        for event in dimension.get("top_events", ())
-        if not event["title"]
-    ]
-    if not unnamed:
-        return
-    titles = selectors.event_titles({event["id"] for event in unnamed})
-    for event in unnamed:
-        event["title"] = titles.get(event["id"], "")
 
 
 def _snapshot_row(outcome, as_of, policy, now):
@@ -191,7 +160,7 @@ def _snapshot_row(outcome, as_of, policy, now):
         outcome.event_count,
         outcome.assessment_count,
         outcome.confidence,
-        json.dumps(explanation),
+        orjson.dumps(explanation).decode(),
         now,
     )
 

@@ -20,10 +20,16 @@ from .scoring import ANSWER_ITEMS, DIMENSIONS, EVIDENCE_DIMENSIONS, trust_score
 
 DIMENSION_INDEX = {name: n for n, name in enumerate(EVIDENCE_DIMENSIONS)}
 ANSWER_INDEX = {item: n for n, item in enumerate(ANSWER_ITEMS)}
-# points x impact factor of each (kind, impact), the numbers `scoring._contributions_by_dimension`
-# multiplies; computed in the same order so that the products are bit for bit the same.
+KINDS = [str(kind) for kind in EVENT_CATALOGUE]
+# (kind code, dimension, points x impact factor) of each (kind, impact): the numbers
+# `scoring._contributions_by_dimension` multiplies, in the same order, so that the products
+# are bit for bit the same.
 KIND_POINTS = {
-    (str(kind), str(impact)): (DIMENSION_INDEX[str(dimension)], points * factor)
+    (str(kind), str(impact)): (
+        KINDS.index(str(kind)),
+        DIMENSION_INDEX[str(dimension)],
+        points * factor,
+    )
     for kind, (dimension, points) in EVENT_CATALOGUE.items()
     for impact, factor in IMPACT_FACTORS.items()
 }
@@ -45,23 +51,25 @@ class EventArrays:
 
     engagement: np.ndarray
     day: np.ndarray
+    kind: np.ndarray  # index into KINDS
     dimension: np.ndarray
     points: np.ndarray
     weight: np.ndarray
     id: np.ndarray
 
     @classmethod
-    def build(cls, *, engagement, day, dimension, points, id, weight=None):
+    def build(cls, *, engagement, day, kind, dimension, points, id, weight=None):
         weight = np.ones(len(day)) if weight is None else np.asarray(weight, dtype=float)
-        day, engagement, dimension, points, weight, id = _sorted_by_day(
+        day, engagement, kind, dimension, points, weight, id = _sorted_by_day(
             np.asarray(day, dtype=np.int64),
             np.asarray(engagement, dtype=np.int64),
+            np.asarray(kind, dtype=np.int64),
             np.asarray(dimension, dtype=np.int64),
             np.asarray(points, dtype=float),
             weight,
             np.asarray(id, dtype=np.int64),
         )
-        return cls(engagement, day, dimension, points, weight, id)
+        return cls(engagement, day, kind, dimension, points, weight, id)
 
     @classmethod
     def from_inputs(cls, per_engagement):
@@ -71,9 +79,12 @@ class EventArrays:
             for row, events in enumerate(per_engagement)
             for event in events
         ]
-        engagement, day, dimension, points, ids = zip(*rows, strict=True) if rows else [()] * 5
+        columns = zip(*rows, strict=True) if rows else [()] * 6
+        engagement, day, kind, dimension, points, ids = columns
         ids = [-1 if pk is None else pk for pk in ids]
-        return cls.build(engagement=engagement, day=day, dimension=dimension, points=points, id=ids)
+        return cls.build(
+            engagement=engagement, day=day, kind=kind, dimension=dimension, points=points, id=ids
+        )
 
 
 @dataclass(frozen=True)
@@ -158,7 +169,8 @@ class Scores:
         return CONFIDENCE[code]
 
 
-def _event_evidence(events, n, as_of, params):
+def event_evidence(events, n, as_of, params):
+    """P_d per row (n, 4) and the number of events in the window."""
     rows = window_slice(events.day, as_of, params.window_days)
     keys = events.engagement[rows] * len(EVIDENCE_DIMENSIONS) + events.dimension[rows]
     points = np.bincount(
@@ -230,7 +242,7 @@ def gates_passed(dimensions, rater_count, threshold, trust_threshold, min_raters
 
 def score_day(events, assessments, n, as_of, params):
     """Every engagement row's `Scores` on the ordinal day ``as_of`` under ``params``."""
-    points, event_count = _event_evidence(events, n, as_of, params)
+    points, event_count = event_evidence(events, n, as_of, params)
     return score_evidence(points, event_count, assessments, n, as_of, params)
 
 

@@ -251,7 +251,7 @@ def test_copied_event_arrays_equal_the_orm_ones(partner_a, am):
     loaded = selectors.event_arrays(ids=ids, first=first, last=END)
     order_c, order_l = np.argsort(copied.id), np.argsort(loaded.id)
     assert 40 < len(copied.id) < 80
-    for column in ("engagement", "id", "day", "dimension", "points", "weight"):
+    for column in ("engagement", "id", "day", "kind", "dimension", "points", "weight"):
         assert (
             getattr(copied, column)[order_c].tolist() == getattr(loaded, column)[order_l].tolist()
         )

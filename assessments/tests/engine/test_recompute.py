@@ -243,42 +243,6 @@ def test_history_rebuild_makes_daily_snapshots(worked_example):
     assert days == [T - dt.timedelta(days=n) for n in range(4, -1, -1)]
 
 
-def test_sql_event_summaries_equal_python_summaries(partner_a, am):
-    import random
-
-    from assessments import selectors
-    from assessments.engine.scoring import PolicyParams, summarise_events
-    from partners.choices import EventKind
-
-    rng = random.Random(7)
-    engagements = EngagementFactory.create_batch(
-        4, partner=partner_a, account_manager=am, started_on=dt.date(2024, 1, 1)
-    )
-    for engagement in engagements[:3]:
-        for n in range(60):
-            EventFactory(
-                engagement=engagement,
-                kind=rng.choice(list(EventKind)),
-                impact=rng.choice(["low", "normal", "high"]),
-                occurred_on=T - dt.timedelta(days=rng.randrange(-5, 400)),
-                title=f"e{n}",
-            )
-    policy = PolicyParams()
-    ids = [e.pk for e in engagements]
-    from_sql = selectors.event_summaries(engagement_ids=ids, as_of=T, policy=policy)
-    events = selectors.window_events(engagement_ids=ids, as_of=T, window_days=365)
-    for pk in ids:
-        expected = summarise_events(events.get(pk, ()), T, policy)
-        got = from_sql[pk]
-        assert got.count == expected.count
-        assert got.points == pytest.approx(expected.points, abs=1e-9)
-        for name, top in expected.top_events.items():
-            assert [(e["id"], e["points"]) for e in got.top_events[name]] == [
-                (e["id"], e["points"]) for e in top
-            ]
-    assert from_sql[engagements[3].pk].count == 0
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pipelined_recompute_equals_locked_batches(partner_a, partner_b, am, monkeypatch):
     from assessments.engine import recompute

@@ -131,6 +131,7 @@ def test_event_weight_multiplies_points_before_decay():
     halved = vector.EventArrays.build(
         engagement=arrays.engagement,
         day=arrays.day,
+        kind=arrays.kind,
         dimension=arrays.dimension,
         points=arrays.points,
         id=arrays.id,
