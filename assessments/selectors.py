@@ -80,7 +80,13 @@ def _raw_rows(queryset):
 
 
 def event_titles(event_ids):
-    return dict(EngagementEvent.objects.filter(pk__in=event_ids).values_list("id", "title"))
+    """{id: title} of the events; on PostgreSQL one array parameter instead of ten thousand."""
+    if connection.vendor != "postgresql":
+        return dict(EngagementEvent.objects.filter(pk__in=event_ids).values_list("id", "title"))
+    table = EngagementEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, title FROM {table} WHERE id = ANY(%s)", [list(event_ids)])
+        return dict(cursor.fetchall())
 
 
 def engagement_states(*, engagement_ids, as_of, lock=False):
