@@ -33,8 +33,11 @@ def top_events(events, n, as_of, params, titles, limit=3):
     points = vector.decayed_points(events, rows, as_of, params)
     engagement, dimension = events.engagement[rows], events.dimension[rows]
     day, ids = events.day[rows], events.id[rows]
-    order = np.lexsort((-ids, -day, -np.abs(points), dimension, engagement))
-    group = (engagement * len(EVIDENCE_DIMENSIONS) + dimension)[order]
+    group = engagement * len(EVIDENCE_DIMENSIONS) + dimension
+    # Later day first, then higher id, as one key: ids stay below 2**40.
+    recency = day * 2**40 + ids
+    order = np.lexsort((-recency, -np.abs(points), group))
+    group = group[order]
     # Sorted by group, then rank: each event's place within its (engagement, dimension).
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
@@ -50,13 +53,17 @@ def top_events(events, n, as_of, params, titles, limit=3):
         day[chosen].tolist(),
         points[chosen].tolist(),
     )
+    dates = {}
     for row, dim, pk, kind, ordinal, value in zip(*columns, strict=True):
+        occurred_on = dates.get(ordinal)
+        if occurred_on is None:
+            occurred_on = dates[ordinal] = dt.date.fromordinal(ordinal).isoformat()
         result[row].setdefault(EVIDENCE_DIMENSIONS[dim], []).append(
             {
                 "id": pk,
                 "kind": vector.KINDS[kind],
                 "title": names.get(pk, ""),
-                "occurred_on": dt.date.fromordinal(ordinal).isoformat(),
+                "occurred_on": occurred_on,
                 "points": round(value, 2),
             }
         )
