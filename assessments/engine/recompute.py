@@ -91,6 +91,7 @@ class Evidence:
     states: dict
     events: vector.EventArrays  # engagement column: position in sorted(states)
     assessments: dict
+    top_events: list  # per position in sorted(states): {dimension: [event dicts]}
 
 
 def _load_evidence(*, engagement_ids, as_of, params, lock):
@@ -103,7 +104,11 @@ def _load_evidence(*, engagement_ids, as_of, params, lock):
     assessments = selectors.window_assessments(
         engagement_ids=ids, as_of=as_of, window_days=params.window_days
     )
-    return Evidence(states, events, assessments)
+    # Ranked here, so that the pipelined loader thread does it alongside the scoring.
+    top_events = explanations.top_events(
+        events, len(ids), as_of.toordinal(), params, titles=selectors.event_titles
+    )
+    return Evidence(states, events, assessments, top_events)
 
 
 def _evaluate_batch(evidence, *, as_of, params):
@@ -117,9 +122,6 @@ def _evaluate_batch(evidence, *, as_of, params):
         [evidence.assessments.get(pk, ()) for pk in ids]
     )
     scores = vector.score_evidence(points, event_count, assessments, len(ids), day, params)
-    top_events = explanations.top_events(
-        evidence.events, len(ids), day, params, titles=selectors.event_titles
-    )
     previous = [evidence.states[pk][1] or Level.EXECUTOR for pk in ids]
     rows = explanations.Rows(scores, scores.levels(np.array(previous)))
     outcomes = []
@@ -140,7 +142,9 @@ def _evaluate_batch(evidence, *, as_of, params):
                 event_count=rows.event_count[row],
                 assessment_count=rows.assessment_count[row],
                 confidence=rows.confidence[row],
-                explanation=explanations.explanation(rows, row, top_events[row], as_of, params),
+                explanation=explanations.explanation(
+                    rows, row, evidence.top_events[row], as_of, params
+                ),
             )
         )
     return outcomes
