@@ -50,6 +50,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev check-services
 	DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_recompute
 	DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_pages
+	DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_backtest
 
 worker: $(VENV)/.installed-run
 	$(VENV)/bin/celery -A trustapp worker --loglevel=info

@@ -42,3 +42,8 @@ def visible_plan_items(user):
     if access.is_client(user):
         items = items.exclude(status=PlanItem.Status.DROPPED)
     return items
+
+
+def can_use_policy_lab(user):
+    """Drafting, back-testing and activating scoring policies: leadership and staff."""
+    return access.is_leadership(user) or (user.is_staff and not access.is_client(user))

@@ -260,6 +260,23 @@ class ScoringPolicy(models.Model):
         default=10, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     disputed_event_weight = fraction_field(0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    activated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-version"]
@@ -429,3 +446,83 @@ class PlanItem(models.Model):
         )
         if foreign_contact:
             raise ValidationError({"owner_contact": "Choose a contact of this partner."})
+
+
+class Backtest(models.Model):
+    """A what-if run of a draft policy against the active one over past evidence."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    policy = models.ForeignKey(ScoringPolicy, on_delete=models.CASCADE, related_name="backtests")
+    # The active policy at the time of the run: the one the draft was compared with.
+    active_policy = models.ForeignKey(
+        ScoringPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    start = models.DateField()
+    end = models.DateField()
+    step_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)], help_text="Percent of the steps done."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="backtest_period"),
+        ]
+
+    def __str__(self):
+        return f"Back-test of v{self.policy.version} from {self.start} to {self.end}"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class BacktestResult(models.Model):
+    """One engagement's rung and score at the end of a back-test under both policies."""
+
+    backtest = models.ForeignKey(Backtest, on_delete=models.CASCADE, related_name="results")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="+")
+    level_active = models.PositiveSmallIntegerField(choices=Level.choices)
+    level_draft = models.PositiveSmallIntegerField(choices=Level.choices)
+    score_active = models.FloatField()
+    score_draft = models.FloatField()
+    changes_active = models.PositiveIntegerField(default=0)
+    changes_draft = models.PositiveIntegerField(default=0)
+    # Where the rungs differ: the first unmet condition of the higher rung under the policy
+    # that gives the lower one, e.g. "domain 55.2 / 60 (active)".
+    deciding_gate = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["engagement_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["backtest", "engagement"], name="backtest_result_unique_engagement"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.engagement_id}: {self.level_active} / {self.level_draft}"
+
+    @property
+    def differs(self):
+        return self.level_active != self.level_draft

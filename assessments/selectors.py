@@ -1,9 +1,11 @@
 """Reads for the maturity engine and its pages."""
 
 import datetime as dt
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -18,18 +20,16 @@ from django.db.models import (
 from django.utils import timezone
 
 from partners import access
-from partners.choices import EVENT_CATALOGUE, IMPACT_FACTORS
 from partners.models import Contact, Engagement, EngagementEvent
 
 from .engine import organisation
 from .engine.scoring import (
     ANSWER_ITEMS,
-    EVIDENCE_DIMENSIONS,
     TRUST_ITEMS,
     AssessmentInput,
     EventInput,
-    EventSummary,
 )
+from .engine.vector import KIND_POINTS, AssessmentArrays, EventArrays
 from .models import (
     BARRIER_HINTS,
     AssessmentBarrier,
@@ -141,86 +141,6 @@ def window_assessments(*, engagement_ids, as_of, window_days):
     return assessments
 
 
-# P_d and the top three events per dimension, computed by PostgreSQL: the same arithmetic as
-# scoring.summarise_events (points x impact x 0.5^(age / half-life), x disputed_event_weight
-# for a disputed event; ties broken by date, then id), without shipping a million event rows
-# to Python. The catalogue and impact tables are sent as parameters from `partners.choices`,
-# so the rule's numbers are written once. Events that contribute nothing rank last, so leaving
-# them out of the top events afterwards (_summaries_from_rows) gives the same top three as
-# scoring._top_events.
-EVENT_SUMMARY_SQL = """
-WITH catalogue(kind, dimension, points) AS (VALUES {catalogue}),
-impact(impact, factor) AS (VALUES {impact}),
-scored AS (
-    SELECT e.engagement_id, e.id, e.kind, e.title, e.occurred_on, c.dimension,
-           c.points * i.factor * power(0.5, (%s::date - e.occurred_on) / %s::float)
-           * CASE WHEN e.client_status = 'disputed' THEN %s::float ELSE 1.0 END AS points
-    FROM {events} e
-    JOIN catalogue c ON c.kind = e.kind
-    JOIN impact i ON i.impact = e.impact
-    WHERE e.engagement_id = ANY(%s) AND e.occurred_on BETWEEN %s AND %s
-),
-ranked AS (
-    SELECT scored.*, SUM(points) OVER w AS total, COUNT(*) OVER w AS n,
-           ROW_NUMBER() OVER (w ORDER BY abs(points) DESC, occurred_on DESC, id DESC) AS rank
-    FROM scored
-    WINDOW w AS (PARTITION BY engagement_id, dimension)
-)
-SELECT engagement_id, dimension, total, n, id, kind, title, occurred_on, points
-FROM ranked WHERE rank <= 3 ORDER BY engagement_id, dimension, rank
-"""
-
-
-def event_summaries(*, engagement_ids, as_of, policy):
-    """{engagement_id: scoring.EventSummary} in one query on PostgreSQL; None elsewhere."""
-    if connection.vendor != "postgresql":
-        return None
-    catalogue = list(EVENT_CATALOGUE.items())
-    sql = EVENT_SUMMARY_SQL.format(
-        catalogue=", ".join(["(%s, %s, %s::float)"] * len(catalogue)),
-        impact=", ".join(["(%s, %s::float)"] * len(IMPACT_FACTORS)),
-        events=EngagementEvent._meta.db_table,
-    )
-    first, last = window_bounds(as_of, policy.window_days)
-    params = [v for kind, (dim, points) in catalogue for v in (kind.value, dim.value, points)]
-    params += [v for impact, factor in IMPACT_FACTORS.items() for v in (impact.value, factor)]
-    params += [as_of, policy.event_half_life_days, policy.disputed_event_weight]
-    params += [list(engagement_ids), first, last]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return _summaries_from_rows(engagement_ids, rows)
-
-
-def _summaries_from_rows(engagement_ids, rows):
-    points = {pk: dict.fromkeys(EVIDENCE_DIMENSIONS, 0.0) for pk in engagement_ids}
-    tops = {pk: {name: [] for name in EVIDENCE_DIMENSIONS} for pk in engagement_ids}
-    counts = dict.fromkeys(engagement_ids, 0)
-    totalled = set()
-    for pk, dimension, total, count, event_id, kind, title, occurred_on, event_points in rows:
-        if (pk, dimension) not in totalled:  # first row of a dimension: add its totals once
-            totalled.add((pk, dimension))
-            points[pk][dimension] = total
-            counts[pk] += count
-        if event_points == 0:
-            continue
-        tops[pk][dimension].append(
-            {
-                "id": event_id,
-                "kind": kind,
-                "title": title,
-                "occurred_on": occurred_on.isoformat(),
-                "points": round(event_points, 2),
-            }
-        )
-    return {
-        pk: EventSummary(
-            points[pk], {name: tuple(top) for name, top in tops[pk].items()}, counts[pk]
-        )
-        for pk in engagement_ids
-    }
-
-
 def _raw_rows(queryset):
     """The queryset's rows as plain tuples, skipping the ORM's per-row conversion.
 
@@ -236,7 +156,13 @@ def _raw_rows(queryset):
 
 
 def event_titles(event_ids):
-    return dict(EngagementEvent.objects.filter(pk__in=event_ids).values_list("id", "title"))
+    """{id: title} of the events; on PostgreSQL one array parameter instead of ten thousand."""
+    if connection.vendor != "postgresql":
+        return dict(EngagementEvent.objects.filter(pk__in=event_ids).values_list("id", "title"))
+    table = EngagementEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, title FROM {table} WHERE id = ANY(%s)", [list(event_ids)])
+        return dict(cursor.fetchall())
 
 
 def engagement_states(*, engagement_ids, as_of, lock=False):
@@ -408,3 +334,111 @@ def partner_maturity(*, partner, as_of=None):
     """The partner's organisation rung and score, stage, trusted people, product owners and
     active scored engagements, as of a day (default today)."""
     return partners_maturity(partner_ids=[partner.pk], as_of=as_of)[partner.pk]
+
+
+def evidence_arrays(*, engagement_ids, first, last):
+    """Events and client assessments of the engagements dated first..last, as numpy arrays.
+
+    Returns (ids, events, assessments): ``ids`` sorted, and the arrays' engagement column is
+    each row's position in ``ids``. One query each; the back-test scores every step from
+    this one load.
+    """
+    ids = np.array(sorted(set(engagement_ids)), dtype=np.int64)
+    events = events_between(ids=ids, first=first, last=last)
+    assessments = window_assessments(
+        engagement_ids=ids.tolist(), as_of=last, window_days=(last - first).days + 1
+    )
+    pairs = [(pk, a) for pk, rated in assessments.items() for a in rated]
+    assessment_arrays = AssessmentArrays.build(
+        engagement=np.searchsorted(ids, [pk for pk, _ in pairs]),
+        day=[a.submitted_on.toordinal() for _, a in pairs],
+        rater=[-1 if a.rater is None else a.rater for _, a in pairs],
+        answers=[[getattr(a, item) for item in ANSWER_ITEMS] for _, a in pairs],
+    )
+    return ids, events, assessment_arrays
+
+
+def events_between(*, ids, first, last):
+    """`EventArrays` of the engagements ``ids`` (a sorted numpy array) dated first..last."""
+    load = event_arrays_copied if connection.vendor == "postgresql" else event_arrays
+    return load(ids=ids, first=first, last=last)
+
+
+def event_arrays(*, ids, first, last):
+    """`EventArrays` of the engagements ``ids`` (sorted) dated first..last, through the ORM."""
+    events = EngagementEvent.objects.filter(
+        engagement_id__in=ids.tolist(), occurred_on__gte=first, occurred_on__lte=last
+    ).values_list("engagement_id", "id", "kind", "impact", "occurred_on", "client_status")
+    rows = list(_raw_rows(events))
+    kinds = [KIND_POINTS[(kind, impact)] for _, _, kind, impact, _, _ in rows]
+    return EventArrays.build(
+        engagement=np.searchsorted(ids, [row[0] for row in rows]),
+        id=[row[1] for row in rows],
+        day=[row[4].toordinal() for row in rows],
+        kind=[kind for kind, _, _ in kinds],
+        dimension=[dimension for _, dimension, _ in kinds],
+        points=[points for _, _, points in kinds],
+        disputed=[row[5] == EngagementEvent.ClientStatus.DISPUTED for row in rows],
+    )
+
+
+# The same rows as `event_arrays`, with the catalogue applied by PostgreSQL and the days as
+# proleptic ordinals (date.toordinal()), streamed in COPY's binary format.
+EVENT_ARRAYS_SQL = """
+WITH catalogue(kind, impact, code, dimension, points) AS (VALUES {catalogue})
+SELECT e.engagement_id::int8, e.id::int8, (e.occurred_on - DATE '0001-01-01' + 1)::int4,
+       c.code::int4, c.dimension::int4, c.points::float8,
+       (e.client_status = 'disputed')::int4
+FROM {events} e JOIN catalogue c ON c.kind = e.kind AND c.impact = e.impact
+WHERE e.engagement_id = ANY(%s) AND e.occurred_on BETWEEN %s AND %s
+"""
+EVENT_ARRAYS_COLUMNS = [
+    ("engagement_id", ">i8"),
+    ("id", ">i8"),
+    ("day", ">i4"),
+    ("kind", ">i4"),
+    ("dimension", ">i4"),
+    ("points", ">f8"),
+    ("disputed", ">i4"),
+]
+
+
+def event_arrays_copied(*, ids, first, last):
+    """`event_arrays` on PostgreSQL: a million events arrive in a fraction of the time the
+    row-by-row fetch and its Python date objects take."""
+    catalogue = list(KIND_POINTS.items())
+    sql = EVENT_ARRAYS_SQL.format(
+        catalogue=", ".join(["(%s, %s, %s, %s, %s)"] * len(catalogue)),
+        events=EngagementEvent._meta.db_table,
+    )
+    params = [v for (kind, impact), values in catalogue for v in (kind, impact, *values)]
+    rows = copy_binary(sql, [*params, ids.tolist(), first, last], EVENT_ARRAYS_COLUMNS)
+    return EventArrays.build(
+        engagement=np.searchsorted(ids, rows["engagement_id"]),
+        id=rows["id"],
+        day=rows["day"],
+        kind=rows["kind"],
+        dimension=rows["dimension"],
+        points=rows["points"],
+        disputed=rows["disputed"],
+    )
+
+
+def copy_binary(sql, params, columns):
+    """The rows of ``sql`` as a numpy record array, through COPY ... TO STDOUT (FORMAT binary).
+
+    Every column must be NOT NULL and of the fixed-width type given in ``columns``, so that
+    each row of the stream has the same layout: a 16-bit field count, then per field a
+    32-bit length and the big-endian value.
+    """
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        query = raw.mogrify(sql, params).decode()
+        raw.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT binary)", buffer)
+    layout = [("fields", ">i2")]
+    for name, kind in columns:
+        layout += [(f"{name}_length", ">i4"), (name, kind)]
+    header = 19  # signature, flags, header extension length
+    body = buffer.getbuffer()[header:-2]  # the trailer is a 16-bit -1
+    return np.frombuffer(body, dtype=np.dtype(layout))

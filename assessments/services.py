@@ -21,13 +21,16 @@ from partners.models import Contact, Engagement
 from partners.services import evidence_bump
 
 from . import selectors
+from .engine import backtest as backtest_engine
 from .engine import recompute
 from .engine.scoring import ANSWER_ITEMS
 from .models import (
     AssessmentBarrier,
     AssessmentInvitation,
+    Backtest,
     LevelChange,
     PlanItem,
+    ScoringPolicy,
     TrustAssessment,
     TrustBarrier,
     hash_token,
@@ -80,11 +83,14 @@ def engagement_recompute(*, engagement, as_of=None, notify=True):
     return engagement.snapshots.get(as_of=as_of)
 
 
-def engagements_recompute_all(*, as_of=None, engagement_ids=None, notify=True, progress=None):
+def engagements_recompute_all(
+    *, as_of=None, engagement_ids=None, notify=True, progress=None, timings=None
+):
     """Recompute many engagements set-based, in batches; returns the number recomputed.
 
     Each batch of `recompute.BATCH_SIZE` engagements costs a fixed number of queries.
-    `progress(done, total)` is called after each batch when given.
+    `progress(done, total)` is called after each batch when given; a `recompute.Timings`
+    given as `timings` collects the seconds per phase.
     """
     as_of = as_of or timezone.localdate()
     policy = selectors.active_policy()
@@ -95,10 +101,14 @@ def engagements_recompute_all(*, as_of=None, engagement_ids=None, notify=True, p
     if not batches:
         return 0
     if recompute.can_pipeline():
-        results = recompute.recompute_pipelined(batches=batches, as_of=as_of, policy=policy)
+        results = recompute.recompute_pipelined(
+            batches=batches, as_of=as_of, policy=policy, timings=timings
+        )
     else:
         results = (
-            recompute.recompute_batch(engagement_ids=batch, as_of=as_of, policy=policy)[1]
+            recompute.recompute_batch(
+                engagement_ids=batch, as_of=as_of, policy=policy, timings=timings
+            )[1]
             for batch in batches
         )
     done = 0
@@ -428,3 +438,88 @@ def plan_item_client_update(*, item, contact, done=False, comment=None) -> PlanI
     item.full_clean()
     item.save(update_fields=["status", "done_at", "client_comment"])
     return item
+
+
+def _next_policy_version():
+    latest = ScoringPolicy.objects.select_for_update().order_by("-version").first()
+    return (latest.version if latest else 0) + 1
+
+
+@transaction.atomic
+def policy_draft_create(*, values, created_by):
+    """Save a draft policy (inactive) with the next version number and the given parameters.
+
+    Raises ValidationError for parameters out of bounds or weights that do not add up to 1.
+    """
+    policy = ScoringPolicy(**values, is_active=False, created_by=created_by)
+    policy.version = _next_policy_version()
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+@transaction.atomic
+def policy_activate(*, policy, activated_by):
+    """Make ``policy`` the only active one and record who did it.
+
+    Snapshots keep the policy that scored them; the caller enqueues `recompute_all` after
+    commit so that today's snapshots follow the new rule.
+    """
+    policy = ScoringPolicy.objects.select_for_update().get(pk=policy.pk)
+    ScoringPolicy.objects.exclude(pk=policy.pk).filter(is_active=True).update(is_active=False)
+    policy.is_active = True
+    policy.activated_by = activated_by
+    policy.activated_at = timezone.now()
+    policy.save(update_fields=["is_active", "activated_by", "activated_at"])
+    return policy
+
+
+def backtest_create(*, policy, start, end, step_days=7, created_by=None):
+    """A queued back-test of ``policy`` against the policy active now."""
+    backtest = Backtest(
+        policy=policy,
+        active_policy=selectors.active_policy(),
+        start=start,
+        end=end,
+        step_days=step_days,
+        created_by=created_by,
+    )
+    backtest.full_clean()
+    backtest.save()
+    return backtest
+
+
+def backtest_execute(*, backtest, engagement_ids=None):
+    """Run a back-test, storing its progress on the row as it goes; a failure is recorded
+    on the row (status failed, the error) and raised."""
+    if engagement_ids is None:
+        engagement_ids = Engagement.objects.values_list("pk", flat=True)
+    Backtest.objects.filter(pk=backtest.pk).update(status=Backtest.Status.RUNNING, progress=0)
+    shown = 0
+
+    def progress(done, total):
+        nonlocal shown
+        percent = 99 * done // total  # 100 once the results are stored
+        if percent != shown:
+            shown = percent
+            Backtest.objects.filter(pk=backtest.pk).update(progress=percent)
+
+    try:
+        return backtest_engine.run(
+            backtest=backtest, engagement_ids=list(engagement_ids), progress=progress
+        )
+    except Exception as error:
+        Backtest.objects.filter(pk=backtest.pk).update(
+            status=Backtest.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+
+
+def backtest_run(*, policy, start, end, step_days=7, engagement_ids=None, created_by=None):
+    """Simulate every engagement (or ``engagement_ids``) from ``start`` to ``end`` under
+    ``policy`` and under the active policy; stores and returns the `Backtest` with one
+    `BacktestResult` per engagement. Never writes snapshots or level changes."""
+    backtest = backtest_create(
+        policy=policy, start=start, end=end, step_days=step_days, created_by=created_by
+    )
+    return backtest_execute(backtest=backtest, engagement_ids=engagement_ids)

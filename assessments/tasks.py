@@ -6,6 +6,7 @@ from django.utils import timezone
 from partners.models import Engagement
 
 from . import selectors, services
+from .models import Backtest
 
 RECOMPUTE_LIMITS = {"soft_time_limit": 60, "time_limit": 90}
 
@@ -51,3 +52,13 @@ def notify_level_change(level_change_id):
     if level_change is None:
         return 0
     return services.level_change_notify(level_change=level_change)
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def run_backtest(backtest_id):
+    backtest = (
+        Backtest.objects.select_related("policy", "active_policy").filter(pk=backtest_id).first()
+    )
+    if backtest is None or backtest.is_finished:
+        return None
+    return services.backtest_execute(backtest=backtest).pk

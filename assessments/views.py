@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,10 +16,19 @@ from partners import selectors as partner_selectors
 from partners import services as partner_services
 from partners.decorators import provider_required, role_required
 
-from . import selectors, services
-from .forms import AssessmentForm, EventReviewForm, InvitationForm, PlanClientForm, PlanItemForm
-from .models import PlanItem
-from .pages import collaboration, organisation, portfolio
+from . import selectors, services, tasks
+from .access import can_use_policy_lab
+from .forms import (
+    AssessmentForm,
+    BacktestForm,
+    EventReviewForm,
+    InvitationForm,
+    PlanClientForm,
+    PlanItemForm,
+    PolicyForm,
+)
+from .models import Backtest, PlanItem, ScoringPolicy
+from .pages import collaboration, organisation, policy_lab, portfolio
 from .pages.partner import partner_context
 from .pages.progress import progress_context
 from .pages.rating import rating_form_context
@@ -288,3 +298,106 @@ def self_assessment(request, pk):
         return redirect(engagement)
     context = {"form": form, "engagement": engagement, "self_assessment": True}
     return render(request, "assessments/rate_form.html", context)
+
+
+policy_lab_required = role_required(can_use_policy_lab)
+BACKTEST_REFRESH_SECONDS = 2
+
+
+@require_safe
+@policy_lab_required
+def policy_list(request):
+    return render(request, "assessments/policy_list.html", policy_lab.policy_list_context())
+
+
+@require_http_methods(["GET", "POST"])
+@policy_lab_required
+def policy_create(request):
+    """A draft that starts from the active policy's parameters."""
+    active = selectors.active_policy()
+    form = PolicyForm(
+        request.POST if request.method == "POST" else None,
+        instance=ScoringPolicy(**active.params().__dict__),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy = services.policy_draft_create(values=form.parameters(), created_by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Draft version {policy.version} saved. Back-test it below.")
+            return redirect("assessments:policy_detail", policy.version)
+    return render(request, "assessments/policy_form.html", {"form": form, "active": active})
+
+
+def _policy_detail(request, policy, backtest_form):
+    context = policy_lab.policy_detail_context(policy, selectors.active_policy())
+    return render(
+        request, "assessments/policy_detail.html", {**context, "backtest_form": backtest_form}
+    )
+
+
+@require_safe
+@policy_lab_required
+def policy_detail(request, version):
+    policy = get_object_or_404(ScoringPolicy, version=version)
+    return _policy_detail(request, policy, BacktestForm.for_last_year())
+
+
+@require_http_methods(["POST"])
+@policy_lab_required
+def backtest_create(request, version):
+    policy = get_object_or_404(ScoringPolicy, version=version)
+    form = BacktestForm(request.POST)
+    if not form.is_valid():
+        return _policy_detail(request, policy, form)
+    with transaction.atomic():
+        backtest = services.backtest_create(
+            policy=policy, created_by=request.user, **form.cleaned_data
+        )
+        transaction.on_commit(lambda: services.enqueue(tasks.run_backtest, backtest.pk))
+    return redirect("assessments:backtest_detail", backtest.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@policy_lab_required
+def policy_activate(request, version):
+    """GET asks for confirmation; POST makes the policy the active one and recomputes."""
+    policy = get_object_or_404(ScoringPolicy, version=version)
+    if request.method == "POST":
+        with transaction.atomic():
+            services.policy_activate(policy=policy, activated_by=request.user)
+            transaction.on_commit(lambda: services.enqueue(tasks.recompute_all))
+        messages.success(
+            request,
+            f"Version {policy.version} is now the active policy. Every engagement is being "
+            "recomputed; earlier snapshots keep the version that scored them.",
+        )
+        return redirect("assessments:policy_list")
+    context = policy_lab.policy_detail_context(policy, selectors.active_policy())
+    return render(request, "assessments/policy_activate.html", context)
+
+
+@require_safe
+@policy_lab_required
+def backtest_detail(request, pk):
+    backtest = get_object_or_404(Backtest.objects.select_related("policy", "active_policy"), pk=pk)
+    response = render(
+        request, "assessments/backtest_detail.html", policy_lab.backtest_context(backtest)
+    )
+    if not backtest.is_finished:
+        # The Refresh header reloads the page while the run lasts, without any script.
+        response["Refresh"] = str(BACKTEST_REFRESH_SECONDS)
+    return response
+
+
+@require_safe
+@policy_lab_required
+def backtest_export(request, pk):
+    backtest = get_object_or_404(Backtest, pk=pk, status=Backtest.Status.DONE)
+    response = StreamingHttpResponse(
+        policy_lab.csv_lines(backtest), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"trustapp-backtest-{backtest.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

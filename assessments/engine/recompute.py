@@ -1,15 +1,20 @@
 """Turning evidence into snapshots: the single-engagement and the set-based recompute.
 
-Both paths load evidence through the same selectors, run the same pure engine and write
-through `_write_results`, so that their results are equal by construction. The set-based
-path handles a batch of engagements with a fixed number of queries.
+Both paths load evidence through the same selectors, score a whole batch at once with the
+numpy rule of the back-test (`vector`, proven equal to `scoring.py`) and write through
+`_write_results`, so that their results are equal by construction. The set-based path
+handles a batch of engagements with a fixed number of queries.
 """
 
 import datetime as dt
-import json
+import io
+import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -17,7 +22,7 @@ from partners.models import Engagement, Level
 
 from .. import selectors
 from ..models import LevelChange, MaturitySnapshot
-from .scoring import evaluate
+from . import explanations, vector
 
 BATCH_SIZE = 1000
 SNAPSHOT_FIELDS = (
@@ -40,11 +45,43 @@ SNAPSHOT_FIELDS = (
 
 @dataclass
 class Outcome:
+    """One engagement's recomputed snapshot values."""
+
     engagement_id: int
     evidence_version: int
     previous_level: int
     has_later_snapshot: bool
-    evaluation: object
+    level: int
+    score: float
+    dimensions: list  # D_d in scoring.DIMENSIONS order; trust may be None
+    trust_quotient: float | None
+    rater_count: int
+    event_count: int
+    assessment_count: int
+    confidence: str
+    explanation: dict
+
+
+@dataclass
+class Timings:
+    """Seconds spent per phase of a recompute, summed over its batches.
+
+    With the pipelined loader, ``load`` runs in a second thread alongside ``score`` and
+    ``write``; ``waiting`` is what the main thread spent waiting for it.
+    """
+
+    load: float = 0.0
+    score: float = 0.0
+    write: float = 0.0
+    waiting: float = 0.0
+
+    @contextmanager
+    def phase(self, name):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            setattr(self, name, getattr(self, name) + time.perf_counter() - started)
 
 
 @dataclass
@@ -52,111 +89,159 @@ class Evidence:
     """What a batch's recompute reads, loaded before any scoring."""
 
     states: dict
-    summaries: dict | None
-    events: dict
+    events: vector.EventArrays  # engagement column: position in sorted(states)
     assessments: dict
+    top_events: list  # per position in sorted(states): {dimension: [event dicts]}
 
 
 def _load_evidence(*, engagement_ids, as_of, params, lock):
     # evidence_version is read before the evidence: a change that lands in between leaves the
     # engagement dirty (scored_version < evidence_version) instead of being lost.
     states = selectors.engagement_states(engagement_ids=engagement_ids, as_of=as_of, lock=lock)
-    ids = list(states)
-    summaries = selectors.event_summaries(engagement_ids=ids, as_of=as_of, policy=params)
-    events = (
-        {}
-        if summaries is not None
-        else selectors.window_events(
-            engagement_ids=ids, as_of=as_of, window_days=params.window_days
-        )
-    )
+    ids = sorted(states)
+    first, last = selectors.window_bounds(as_of, params.window_days)
+    events = selectors.events_between(ids=np.array(ids, dtype=np.int64), first=first, last=last)
     assessments = selectors.window_assessments(
         engagement_ids=ids, as_of=as_of, window_days=params.window_days
     )
-    return Evidence(states, summaries, events, assessments)
+    # Ranked here, so that the pipelined loader thread does it alongside the scoring.
+    top_events = explanations.top_events(
+        events, len(ids), as_of.toordinal(), params, titles=selectors.event_titles
+    )
+    return Evidence(states, events, assessments, top_events)
 
 
 def _evaluate_batch(evidence, *, as_of, params):
-    states, summaries = evidence.states, evidence.summaries
-    events, assessments = evidence.events, evidence.assessments
+    """Score the whole batch at once with the numpy rule (`vector`), as the back-test does."""
+    ids = sorted(evidence.states)
+    if not ids:
+        return []
+    day = as_of.toordinal()
+    points, event_count = vector.event_evidence(evidence.events, len(ids), day, params)
+    assessments = vector.AssessmentArrays.from_inputs(
+        [evidence.assessments.get(pk, ()) for pk in ids]
+    )
+    scores = vector.score_evidence(points, event_count, assessments, len(ids), day, params)
+    previous = [evidence.states[pk][1] or Level.EXECUTOR for pk in ids]
+    rows = explanations.Rows(scores, scores.levels(np.array(previous)))
     outcomes = []
-    for pk, (version, previous, has_later) in states.items():
-        previous = previous or Level.EXECUTOR
-        evaluation = evaluate(
-            events=events.get(pk, ()),
-            event_summary=summaries[pk] if summaries is not None else None,
-            assessments=assessments.get(pk, ()),
-            previous_level=previous,
-            policy=params,
-            as_of=as_of,
+    for row, pk in enumerate(ids):
+        version, _, has_later = evidence.states[pk]
+        quotient = rows.quotient[row]
+        outcomes.append(
+            Outcome(
+                engagement_id=pk,
+                evidence_version=version,
+                previous_level=int(previous[row]),
+                has_later_snapshot=has_later,
+                level=rows.levels[row],
+                score=rows.score[row],
+                dimensions=[explanations.present(d) for d in rows.dimensions[row]],
+                trust_quotient=explanations.present(quotient),
+                rater_count=rows.rater_count[row],
+                event_count=rows.event_count[row],
+                assessment_count=rows.assessment_count[row],
+                confidence=rows.confidence[row],
+                explanation=explanations.explanation(
+                    rows, row, evidence.top_events[row], as_of, params
+                ),
+            )
         )
-        outcomes.append(Outcome(pk, version, previous, has_later, evaluation))
-    _name_top_events(outcomes)
     return outcomes
 
 
-def _name_top_events(outcomes):
-    """Fill in the titles of the events the explanations name, where missing (one query)."""
-    unnamed = [
-        event
-        for outcome in outcomes
-        for dimension in outcome.evaluation.explanation["dimensions"].values()
-        for event in dimension.get("top_events", ())
-        if not event["title"]
-    ]
-    if not unnamed:
-        return
-    titles = selectors.event_titles({event["id"] for event in unnamed})
-    for event in unnamed:
-        event["title"] = titles.get(event["id"], "")
-
-
 def _snapshot_row(outcome, as_of, policy, now):
-    evaluation, dims = outcome.evaluation, outcome.evaluation.dimensions
-    explanation = {**evaluation.explanation, "policy_version": policy.version}
+    explanation = {**outcome.explanation, "policy_version": policy.version}
     return (
         outcome.engagement_id,
         as_of,
         policy.pk,
-        evaluation.score,
-        evaluation.level,
-        dims["delivery"].score,
-        dims["technical"].score,
-        dims["domain"].score,
-        dims["partnership"].score,
-        dims["trust"].score,
-        evaluation.trust_quotient,
-        evaluation.rater_count,
-        evaluation.event_count,
-        evaluation.assessment_count,
-        evaluation.confidence,
-        json.dumps(explanation),
+        outcome.score,
+        outcome.level,
+        *outcome.dimensions,
+        outcome.trust_quotient,
+        outcome.rater_count,
+        outcome.event_count,
+        outcome.assessment_count,
+        outcome.confidence,
+        orjson.dumps(explanation).decode(),
         now,
     )
+
+
+# From this many rows on, COPY and its three extra statements beat one long INSERT.
+COPY_FROM_ROWS = 100
+SNAPSHOT_COLUMNS = ("engagement_id", "as_of", "policy_id", *SNAPSHOT_FIELDS)
+UPSERT_SQL = (
+    "INSERT INTO {table} ({columns}) {rows} ON CONFLICT (engagement_id, as_of) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in SNAPSHOT_COLUMNS[2:])
+    + " RETURNING engagement_id, id"
+)
 
 
 def _upsert_snapshots(outcomes, as_of, policy, now):
     """Insert or overwrite the day's snapshots in one statement; {engagement_id: snapshot id}.
 
     Written as SQL because the ORM's bulk_create spends more time preparing 10,000 rows than
-    the database spends storing them. PostgreSQL and SQLite 3.35+ both accept it.
+    the database spends storing them. PostgreSQL and SQLite 3.35+ both accept it; PostgreSQL
+    takes large batches through COPY instead (`_copy_upsert_snapshots`).
     """
-    columns = ("engagement_id", "as_of", "policy_id", *SNAPSHOT_FIELDS)
-    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    placeholders = ", ".join(
-        f"%s{json_cast}" if column == "explanation" else "%s" for column in columns
-    )
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
-    sql = (
-        f"INSERT INTO {MaturitySnapshot._meta.db_table} ({', '.join(columns)}) VALUES "
-        + ", ".join([f"({placeholders})"] * len(outcomes))
-        + f" ON CONFLICT (engagement_id, as_of) DO UPDATE SET {updates}"
-        " RETURNING engagement_id, id"
+    if connection.vendor == "postgresql" and len(outcomes) >= COPY_FROM_ROWS:
+        return _copy_upsert_snapshots(outcomes, as_of, policy, now)
+    placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
+    sql = UPSERT_SQL.format(
+        table=MaturitySnapshot._meta.db_table,
+        columns=", ".join(SNAPSHOT_COLUMNS),
+        rows="VALUES " + ", ".join([f"({placeholders})"] * len(outcomes)),
     )
     params = [value for o in outcomes for value in _snapshot_row(o, as_of, policy, now)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())
+
+
+def _copy_text(value):
+    """A value in COPY's text format: \\N for NULL, backslashes doubled.
+
+    JSON from json.dumps holds no raw tab or newline (ensure_ascii escapes them), so doubling
+    the backslashes is all the escaping it needs.
+    """
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\")
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy_upsert_snapshots(outcomes, as_of, policy, now):
+    """The upsert on PostgreSQL: COPY the rows into a temporary table, then one
+    INSERT ... SELECT ... ON CONFLICT. Parsing a 17,000-parameter INSERT costs more than
+    streaming the same rows."""
+    table = MaturitySnapshot._meta.db_table
+    columns = ", ".join(SNAPSHOT_COLUMNS)
+    lines = "".join(
+        "\t".join(map(_copy_text, _snapshot_row(o, as_of, policy, now))) + "\n" for o in outcomes
+    )
+    with connection.cursor() as cursor:
+        # ON COMMIT DROP: never left behind, even when the write fails.
+        cursor.execute(
+            f"CREATE TEMP TABLE snapshot_upload ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        cursor.cursor.copy_expert(
+            f"COPY snapshot_upload ({columns}) FROM STDIN", io.StringIO(lines)
+        )
+        cursor.execute(
+            UPSERT_SQL.format(
+                table=table, columns=columns, rows=f"SELECT {columns} FROM snapshot_upload"
+            )
+        )
+        ids = dict(cursor.fetchall())
+        # Inside a caller's larger transaction the next batch creates the table again.
+        cursor.execute("DROP TABLE snapshot_upload")
+    return ids
 
 
 def _write_results(*, outcomes, as_of, policy):
@@ -174,12 +259,12 @@ def _write_results(*, outcomes, as_of, policy):
         LevelChange(
             engagement_id=o.engagement_id,
             from_level=o.previous_level,
-            to_level=o.evaluation.level,
+            to_level=o.level,
             as_of=as_of,
             snapshot_id=snapshot_ids[o.engagement_id],
         )
         for o in outcomes
-        if o.evaluation.level != o.previous_level
+        if o.level != o.previous_level
     )
     _update_engagements([o for o in outcomes if not o.has_later_snapshot], scored_at=now)
     return changes
@@ -198,9 +283,7 @@ def _update_engagements(outcomes, *, scored_at):
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     rows = ", ".join(["(%s, %s, %s, %s)"] * len(outcomes))
     params = [
-        value
-        for o in outcomes
-        for value in (o.engagement_id, o.evaluation.level, o.evaluation.score, o.evidence_version)
+        value for o in outcomes for value in (o.engagement_id, o.level, o.score, o.evidence_version)
     ]
     sql = (
         f"WITH v(id, level, score, version) AS (VALUES {rows}) "
@@ -212,17 +295,21 @@ def _update_engagements(outcomes, *, scored_at):
         cursor.execute(sql, [*params, scored_at])
 
 
-def recompute_batch(*, engagement_ids, as_of, policy):
+def recompute_batch(*, engagement_ids, as_of, policy, timings=None):
     """Recompute a batch in one transaction, the engagement rows locked (in id order)."""
     params = policy.params()
+    timings = timings or Timings()
     with transaction.atomic():
-        evidence = _load_evidence(
-            engagement_ids=engagement_ids, as_of=as_of, params=params, lock=True
-        )
-        outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
+        with timings.phase("load"):
+            evidence = _load_evidence(
+                engagement_ids=engagement_ids, as_of=as_of, params=params, lock=True
+            )
+        with timings.phase("score"):
+            outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
         if not outcomes:
             return [], []
-        changes = _write_results(outcomes=outcomes, as_of=as_of, policy=policy)
+        with timings.phase("write"):
+            changes = _write_results(outcomes=outcomes, as_of=as_of, policy=policy)
     return outcomes, changes
 
 
@@ -232,7 +319,7 @@ def can_pipeline():
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def recompute_pipelined(*, batches, as_of, policy):
+def recompute_pipelined(*, batches, as_of, policy, timings=None):
     """Recompute batches, loading the next batch's evidence in a second thread (with its own
     database connection) while this one is scored and written; yields each batch's level
     changes.
@@ -241,24 +328,28 @@ def recompute_pipelined(*, batches, as_of, policy):
     upserts, so a concurrent recompute of the same day leaves one snapshot per engagement.
     """
     params = policy.params()
+    timings = timings or Timings()
 
     def load(batch):
         try:
-            return _load_evidence(engagement_ids=batch, as_of=as_of, params=params, lock=False)
+            with timings.phase("load"):
+                return _load_evidence(engagement_ids=batch, as_of=as_of, params=params, lock=False)
         finally:
             connection.close()  # the loader thread's own connection
 
     with ThreadPoolExecutor(max_workers=1) as loader:
         upcoming = loader.submit(load, batches[0])
         for n in range(len(batches)):
-            evidence = upcoming.result()
+            with timings.phase("waiting"):
+                evidence = upcoming.result()
             if n + 1 < len(batches):
                 upcoming = loader.submit(load, batches[n + 1])
-            outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
+            with timings.phase("score"):
+                outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
             if not outcomes:  # every engagement of the batch was deleted meanwhile
                 yield []
                 continue
-            with transaction.atomic():
+            with timings.phase("write"), transaction.atomic():
                 changes = _write_results(outcomes=outcomes, as_of=as_of, policy=policy)
             yield changes
 

@@ -180,8 +180,8 @@ def decay(day, as_of, half_life_days):
 class EventSummary(NamedTuple):
     """What the rule needs from an engagement's events: P_d, the top events, the count.
 
-    `summarise_events` computes it from loaded events; on PostgreSQL the recompute builds the
-    same summary with one aggregate query (`assessments.selectors.event_summaries`).
+    `summarise_events` computes it from loaded events; the recompute and the back-test get
+    the same numbers for many engagements at once from `vector` and `explanations`.
     """
 
     points: dict

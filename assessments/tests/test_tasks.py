@@ -140,3 +140,27 @@ def test_concurrent_recomputes_leave_one_snapshot(engagement_a, am):
     engagement_a.refresh_from_db()
     assert engagement_a.score == fresh.score
     assert engagement_a.scored_version == engagement_a.evidence_version == 3
+
+
+def test_backtest_runs_on_the_worker_and_stores_its_progress(redis_worker, engagement_a, am):
+    from assessments import selectors, services
+    from assessments.models import Backtest
+
+    log_event(engagement_a, am)
+    values = {**selectors.active_policy().params().__dict__, "threshold": 10}
+    draft = services.policy_draft_create(values=values, created_by=am)
+    today = dt.date.today()
+    backtest = services.backtest_create(
+        policy=draft, start=today - dt.timedelta(days=70), end=today, created_by=am
+    )
+    tasks.run_backtest.delay(backtest.pk)
+
+    def done():
+        backtest.refresh_from_db()
+        return backtest.status == Backtest.Status.DONE
+
+    assert wait_for(done)
+    assert backtest.progress == 100
+    result = backtest.results.get()
+    assert (result.engagement_id, result.level_active) == (engagement_a.pk, 1)
+    assert backtest.summary["steps"] == 11

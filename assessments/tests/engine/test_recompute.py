@@ -239,50 +239,6 @@ def test_history_rebuild_makes_daily_snapshots(worked_example):
     assert days == [T - dt.timedelta(days=n) for n in range(4, -1, -1)]
 
 
-@pytest.mark.parametrize("disputed_weight", [0.0, 0.5])
-def test_sql_event_summaries_equal_python_summaries(partner_a, am, disputed_weight):
-    import random
-
-    from assessments import selectors
-    from assessments.engine.scoring import PolicyParams, summarise_events
-    from partners.choices import EventKind
-
-    rng = random.Random(7)
-    engagements = EngagementFactory.create_batch(
-        4, partner=partner_a, account_manager=am, started_on=dt.date(2024, 1, 1)
-    )
-    for engagement in engagements[:3]:
-        for n in range(60):
-            EventFactory(
-                engagement=engagement,
-                kind=rng.choice(list(EventKind)),
-                impact=rng.choice(["low", "normal", "high"]),
-                occurred_on=T - dt.timedelta(days=rng.randrange(-5, 400)),
-                title=f"e{n}",
-                client_status=rng.choice(["unreviewed", "confirmed", "disputed"]),
-            )
-    # Every event of one dimension disputed: its totals must survive without top events.
-    EventFactory(
-        engagement=engagements[3], kind="escalation", occurred_on=T, client_status="disputed"
-    )
-    policy = PolicyParams(disputed_event_weight=disputed_weight)
-    ids = [e.pk for e in engagements]
-    from_sql = selectors.event_summaries(engagement_ids=ids, as_of=T, policy=policy)
-    events = selectors.window_events(engagement_ids=ids, as_of=T, window_days=365)
-    for pk in ids:
-        expected = summarise_events(events.get(pk, ()), T, policy)
-        got = from_sql[pk]
-        assert got.count == expected.count
-        assert got.points == pytest.approx(expected.points, abs=1e-9)
-        for name, top in expected.top_events.items():
-            assert [(e["id"], e["points"]) for e in got.top_events[name]] == [
-                (e["id"], e["points"]) for e in top
-            ]
-    assert from_sql[engagements[3].pk].count == 1
-    assert from_sql[engagements[3].pk].points["delivery"] == pytest.approx(-4 * disputed_weight)
-    assert len(from_sql[engagements[3].pk].top_events["delivery"]) == (disputed_weight > 0)
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pipelined_recompute_equals_locked_batches(partner_a, partner_b, am, monkeypatch):
 
@@ -323,3 +279,25 @@ def test_a_disputed_event_leaves_the_score_and_a_confirmed_one_stays(worked_exam
     assert after["dimensions"]["technical"] == before["dimensions"]["technical"]
     assert recommendation.pk in [e["id"] for e in after["dimensions"]["technical"]["top_events"]]
     assert after["score"] < before["score"]
+
+
+def test_copy_upsert_equals_the_single_statement(partner_a, partner_b, am, monkeypatch):
+    from assessments.engine import recompute
+
+    engagements = varied_portfolio(partner_a, partner_b, am)
+    EventFactory(
+        engagement=engagements[2],
+        kind="contract_extended",
+        occurred_on=T,
+        title='Tab\there, "quotes", back\\slash \\N and a\nnew line',
+    )
+    for engagement in engagements:
+        services.engagement_recompute(engagement=engagement, as_of=T)
+    single = snapshot_values()
+    MaturitySnapshot.objects.all().delete()
+    monkeypatch.setattr(recompute, "COPY_FROM_ROWS", 1)
+    services.engagements_recompute_all(as_of=T)
+    services.engagements_recompute_all(as_of=T)  # the second run overwrites through COPY
+    assert snapshot_values() == single
+    top = single[(engagements[2].pk, T)]["explanation"]["dimensions"]["partnership"]["top_events"]
+    assert top[0]["title"] == 'Tab\there, "quotes", back\\slash \\N and a\nnew line'

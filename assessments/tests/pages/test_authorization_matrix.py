@@ -4,6 +4,7 @@ The URLs come from the resolver, so a new page without a row here fails
 `test_every_url_has_a_row`. A client product owner must never see another partner's data.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from assessments import services
+from assessments import selectors, services
 from assessments.models import PlanItem
 from partners.tests.factories import ContactFactory, EventFactory
 from trustapp.tests.test_security_headers import STRICT_POLICY, directives
@@ -46,6 +47,9 @@ CLIENT_A = _expect(302, 403, 403, 403, 200, 404, 403)
 CLIENT_A_POSTS = _expect(302, 403, 403, 403, 302, 404, 403)
 # Provider pages scoped to engagement A: a client is refused before the engagement is read.
 PROVIDER_CHANGERS = _expect(302, 200, 403, 200, 403, 403, 200)
+# The policy lab: leadership and staff.
+POLICY_LAB = _expect(302, 403, 403, 200, 403, 403, 200)
+POLICY_LAB_REDIRECT = _expect(302, 403, 403, 302, 403, 403, 302)
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,23 @@ MATRIX = {
     "engagements/<int:pk>/self-assessment/": Row(
         "assessments:self_assessment", ("engagement",), get=CHANGERS, post=CHANGERS
     ),
+    "policies/": Row("assessments:policy_list", get=POLICY_LAB, post=ALL_405),
+    "policies/new/": Row("assessments:policy_create", get=POLICY_LAB, post=POLICY_LAB),
+    "policies/<int:version>/": Row(
+        "assessments:policy_detail", ("version",), get=POLICY_LAB, post=ALL_405
+    ),
+    "policies/<int:version>/activate/": Row(
+        "assessments:policy_activate", ("version",), get=POLICY_LAB, post=POLICY_LAB_REDIRECT
+    ),
+    "policies/<int:version>/backtests/": Row(
+        "assessments:backtest_create", ("version",), get=ALL_405, post=POLICY_LAB
+    ),
+    "backtests/<int:pk>/": Row(
+        "assessments:backtest_detail", ("backtest",), get=POLICY_LAB, post=ALL_405
+    ),
+    "backtests/<int:pk>/results.csv": Row(
+        "assessments:backtest_export", ("backtest",), get=POLICY_LAB, post=ALL_405
+    ),
     "rate/": Row("assessments:rate_list", get=CLIENTS, post=ALL_405),
     "rate/thanks/": Row("assessments:rate_thanks", get=ALL_200, post=ALL_405),
     "rate/engagements/<int:pk>/": Row(
@@ -200,7 +221,14 @@ def test_every_url_has_a_row():
 def world(engagement_a, engagement_b, partner_a, am, client_a, client_b):
     contact = ContactFactory(partner=partner_a, name="Rita Rater", is_product_owner=True)
     _, token = services.invitation_create(engagement=engagement_a, contact=contact, created_by=am)
+    draft = services.policy_draft_create(
+        values=selectors.active_policy().params().__dict__, created_by=None
+    )
+    today = timezone.localdate()
+    backtest = services.backtest_run(policy=draft, start=today - dt.timedelta(days=14), end=today)
     return {
+        "version": draft.version,
+        "backtest": backtest.pk,
         "engagement": engagement_a.pk,
         "partner": partner_a.slug,
         "contact": contact.pk,

@@ -1,0 +1,106 @@
+"""Benchmark: the policy lab's back-test of a synthetic portfolio against recomputing it.
+
+The back-test simulates every engagement at 52 weekly steps under a draft and the active
+policy. Its baseline, measured in the same run on a sample, is what the back-test would cost
+without its engine: `engagements_recompute_all` once per step. Runs in a scratch database
+(created, migrated and dropped by this command). Prints figures, asserts nothing.
+"""
+
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils import timezone
+
+from assessments import selectors, services
+from assessments.demo import synthetic
+
+from ._scratch import scratch_database
+
+TARGET_SECONDS = 60
+TARGET_RATIO = 10
+
+
+class Command(BaseCommand):
+    help = "Time backtest_run at 52 weekly steps against engagements_recompute_all per step."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--engagements", type=int, default=10_000)
+        parser.add_argument("--events-per-engagement", type=int, default=100)
+        parser.add_argument("--assessments-per-engagement", type=int, default=4)
+        parser.add_argument("--steps", type=int, default=52)
+        parser.add_argument(
+            "--sample", type=int, default=200, help="Engagements of the baseline (200)."
+        )
+        parser.add_argument(
+            "--sample-steps", type=int, default=4, help="Steps of the baseline (4)."
+        )
+        parser.add_argument("--keep-db", action="store_true", help="Keep the scratch database.")
+
+    def handle(self, *args, **options):
+        with scratch_database(self.stdout, keep=options["keep_db"]):
+            self.run(**options)
+
+    def run(self, *, engagements, events_per_engagement, assessments_per_engagement, **options):
+        end = timezone.localdate()
+        started = time.perf_counter()
+        ids = synthetic.build_portfolio(
+            engagements=engagements,
+            events_per_engagement=events_per_engagement,
+            assessments_per_engagement=assessments_per_engagement,
+            as_of=end,
+            prefix="bench",
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(
+            f"Built {len(ids):,} engagements, {len(ids) * events_per_engagement:,} events, "
+            f"{len(ids) * assessments_per_engagement:,} client assessments in "
+            f"{time.perf_counter() - started:.1f} s."
+        )
+        start = end - dt.timedelta(days=7 * (options["steps"] - 1))
+        rate = self.time_backtest(start, end, len(ids))
+        baseline = self.time_baseline(start, ids[: options["sample"]], options["sample_steps"])
+        ratio = rate / baseline
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"ratio back-test / baseline per engagement-step: {ratio:.1f}x "
+                f"(target >= {TARGET_RATIO}x)"
+            )
+        )
+
+    def time_backtest(self, start, end, engagements):
+        values = {**selectors.active_policy().params().__dict__}
+        values.update(threshold=55, event_half_life_days=60, demotion_band=5)
+        draft = services.policy_draft_create(values=values, created_by=None)
+        started = time.perf_counter()
+        backtest = services.backtest_run(policy=draft, start=start, end=end)
+        seconds = time.perf_counter() - started
+        steps = backtest.summary["steps"]
+        engagement_steps = engagements * steps * 2
+        self.stdout.write(
+            f"back-test  {engagements:,} engagements x {steps} steps x 2 policies in "
+            f"{seconds:7.2f} s (target <= {TARGET_SECONDS} s; load and scoring "
+            f"{backtest.summary['seconds']:.2f} s, the rest storing results) = "
+            f"{engagement_steps / seconds:12,.0f} engagement-steps/s"
+        )
+        self.stdout.write(
+            f"  rungs at the end, active {backtest.summary['distribution']['active']}, "
+            f"draft {backtest.summary['distribution']['draft']}"
+        )
+        return engagement_steps / seconds
+
+    def time_baseline(self, start, sample, steps):
+        days = [start + dt.timedelta(days=7 * n) for n in range(steps)]
+        started = time.perf_counter()
+        for day in days:
+            services.engagements_recompute_all(as_of=day, engagement_ids=sample, notify=False)
+        seconds = time.perf_counter() - started
+        rate = len(sample) * len(days) / seconds
+        self.stdout.write(
+            f"baseline   engagements_recompute_all per step: {len(sample):,} engagements x "
+            f"{len(days)} steps in {seconds:7.2f} s = {rate:12,.0f} engagement-steps/s"
+        )
+        return rate
