@@ -1,7 +1,8 @@
 """The plan to the next rung on the progress page: the plan items, what the latest
 explanation suggests adding, and how the client has reviewed the evidence.
 
-Suggestions come from the unmet conditions of the next rung.
+Suggestions come from the unmet conditions of the next rung and from what the client says
+holds them back (the barriers' "what helps" hints).
 """
 
 import datetime as dt
@@ -13,7 +14,7 @@ from django.urls import reverse
 from partners.choices import Dimension
 from partners.models import EngagementEvent
 
-from ..models import PlanItem
+from ..models import PlanItem, TrustBarrier
 
 # What a plan could say for each unmet condition: (title, owner side).
 SUGGESTIONS = {
@@ -35,21 +36,33 @@ def condition_label(condition):
     return f"{Dimension(name).label.lower()} {shown} / {condition['required']:g}"
 
 
-def suggestions(*, engagement, explanation, items):
-    """One suggestion per unmet condition not already planned (open item, same title)."""
+def suggestions(*, engagement, explanation, items, barriers=()):
+    """One suggestion per unmet condition and per barrier the client named (its "what helps"
+    hint), unless already planned (an open item with the same title)."""
     planned = {item.title for item in items if item.status == PlanItem.Status.OPEN}
+    candidates = [
+        (
+            *SUGGESTIONS[condition["condition"]],
+            condition["condition"] if condition["condition"] != "raters" else "",
+            condition_label(condition),
+        )
+        for condition in explanation.get("unmet", ())
+    ]
+    candidates += [
+        (barrier["hint"].rstrip("."), "provider", "", f"the client says: {barrier['label']}")
+        for barrier in barriers
+        if barrier["code"] != TrustBarrier.NOTHING
+    ]
     rows = []
-    for condition in explanation.get("unmet", ()):
-        title, side = SUGGESTIONS[condition["condition"]]
+    for title, side, dimension, why in candidates:
         if title in planned:
             continue
-        dimension = condition["condition"] if condition["condition"] != "raters" else ""
         query = urlencode({"title": title, "dimension": dimension, "owner_side": side})
         rows.append(
             {
                 "title": title,
                 "owner_side": side,
-                "why": condition_label(condition),
+                "why": why,
                 "adopt_url": reverse("assessments:plan_item_create", args=[engagement.pk])
                 + f"?{query}",
             }
@@ -68,7 +81,7 @@ def review_counts(*, engagement, since):
     return {status: counted.get(status, 0) for status in EngagementEvent.ClientStatus.values}
 
 
-def plan_context(*, engagement, explanation, policy, today):
+def plan_context(*, engagement, explanation, policy, today, barriers=()):
     items = list(
         PlanItem.objects.filter(engagement=engagement).select_related("owner_user", "owner_contact")
     )
@@ -78,7 +91,7 @@ def plan_context(*, engagement, explanation, policy, today):
     return {
         "plan_items": items,
         "plan_suggestions": suggestions(
-            engagement=engagement, explanation=explanation, items=items
+            engagement=engagement, explanation=explanation, items=items, barriers=barriers
         ),
         "review_counts": review_counts(engagement=engagement, since=since),
     }

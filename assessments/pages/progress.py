@@ -148,6 +148,7 @@ def progress_context(request, engagement):
     timeline_form, page = timeline_page(
         engagement=engagement, assessments=assessments, changes=changes, params=request.GET
     )
+    barriers = engagement_barriers(engagement, policy=policy, today=today)
     return {
         "engagement": engagement,
         "snapshot": snapshot,
@@ -181,9 +182,13 @@ def progress_context(request, engagement):
         "page": page,
         "can_change": access.can_change_engagement(request.user, engagement),
         **plan.plan_context(
-            engagement=engagement, explanation=explanation, policy=policy, today=today
+            engagement=engagement,
+            explanation=explanation,
+            policy=policy,
+            today=today,
+            barriers=barriers,
         ),
-        "barriers": engagement_barriers(engagement, policy=policy, today=today),
+        "barriers": barriers,
     }
 
 

@@ -161,3 +161,23 @@ def test_the_dashboard_lists_disputed_evidence(client, leader, client_a, engagem
     page = response.content.decode()
     assert "Late again" in page
     assert "Route planner" in page
+
+
+def test_the_clients_barriers_suggest_what_helps(client, am, client_a, engagement_a):
+    from assessments.models import BARRIER_HINTS, TrustAssessment, TrustBarrier
+    from assessments.tests.factories import LIKERT_ANSWERS
+
+    services.assessment_submit(
+        engagement=engagement_a,
+        side=TrustAssessment.Side.CLIENT,
+        answers=LIKERT_ANSWERS,
+        rater_contact=client_a.contact,
+        barriers=["losing_control"],
+    )
+
+    suggestions = progress(client, am, engagement_a).context["plan_suggestions"]
+
+    hint = BARRIER_HINTS[TrustBarrier.LOSING_CONTROL].rstrip(".")
+    barrier_rows = [s for s in suggestions if s["why"].startswith("the client says")]
+    assert [(s["title"], s["owner_side"]) for s in barrier_rows] == [(hint, "provider")]
+    assert barrier_rows[0]["why"] == f"the client says: {TrustBarrier.LOSING_CONTROL.label}"
