@@ -15,12 +15,10 @@ from django.utils import timezone
 from partners import access
 from partners.models import Engagement, Level, Partner
 
-from .. import selectors
 from . import attention, charts, insights
 
 PAGE_SIZE = 50
-# The table's orders. "Needs attention first" is left to the lists above the table: it is a
-# rule evaluated in Python (see attention.py), which SQL could only sort by repeating it.
+# The table's orders, on the facts each recompute stores (see engine/facts.py).
 SORTS = {
     "name": ("Partner and engagement", ("partner__name", "name")),
     "score": ("Score, highest first", (F("score").desc(nulls_last=True),)),
@@ -103,41 +101,46 @@ def filtered_engagements(user, filters):
     return engagements
 
 
+# Dashboard filter -> lookup on MonthEndRungCount, which records the same attributes.
+SUMMARY_FILTERS = {
+    "manager": "account_manager",
+    "industry": "industry",
+    "rung": "current_level",
+    "status": "status",
+}
+
+
 def table_rows(engagements, filters):
     order = SORTS[filters.get("sort", "name")][1]
     return (
-        attention.with_facts(engagements)
+        insights.with_confidence(attention.with_flags(engagements))
         .select_related("partner", "account_manager")
         .order_by(*order, "partner__name", "name", "pk")
     )
 
 
 def table_page(engagements, filters, number):
-    page = Paginator(table_rows(engagements, filters), PAGE_SIZE).get_page(number)
-    page.object_list = attention.flagged(list(page.object_list))
-    return page
+    return Paginator(table_rows(engagements, filters), PAGE_SIZE).get_page(number)
 
 
 def _insight_lists(engagements, limit=8):
-    """Summary counts and the at-risk and stale lists, from one pass over the attention."""
-    rows = attention.fact_rows(engagements)
-    at_risk = sorted(
-        (row for row in rows if row.is_at_risk),
-        key=lambda row: (attention.nulls_last(row.change_30d), row.pk),
-    )[:limit]
-    stale = sorted(
-        (row for row in rows if row.is_stale),
-        key=lambda row: (attention.nulls_first(row.last_rating_at), row.pk),
-    )[:limit]
-    shown = insights.load_in_order([row.pk for row in at_risk + stale])
-    by_id = {engagement.pk: engagement for engagement in shown}
-    summary = attention.summarise(rows)
+    """Summary counts and the at-risk and stale lists, from the stored flags."""
+    at_risk = engagements.filter(attention.open_flag("at_risk")).order_by(
+        F("change_30d").asc(nulls_last=True), "pk"
+    )
+    stale = engagements.filter(attention.open_flag("stale")).order_by(
+        F("last_rating_at").asc(nulls_first=True), "pk"
+    )
+    at_risk_ids = list(at_risk.values_list("pk", flat=True)[:limit])
+    stale_ids = list(stale.values_list("pk", flat=True)[:limit])
+    by_id = {e.pk: e for e in insights.load_in_order(at_risk_ids + stale_ids)}
+    summary = attention.summarise(engagements)
     return {
         "summary": summary,
-        "at_risk": [by_id[row.pk] for row in at_risk],
-        "at_risk_more": summary["at_risk"] - len(at_risk),
-        "stale": [by_id[row.pk] for row in stale],
-        "stale_more": summary["stale"] - len(stale),
+        "at_risk": [by_id[pk] for pk in at_risk_ids if pk in by_id],
+        "at_risk_more": summary["at_risk"] - len(at_risk_ids),
+        "stale": [by_id[pk] for pk in stale_ids if pk in by_id],
+        "stale_more": summary["stale"] - len(stale_ids),
     }
 
 
@@ -145,16 +148,20 @@ def dashboard_context(*, user, params):
     form = PortfolioFilterForm(params)
     filters = form.filters()
     engagements = filtered_engagements(user, filters)
-    policy = selectors.active_policy().params()
-    one_person, one_person_total = insights.trust_on_one_person(engagements, policy=policy)
+    lists = _insight_lists(engagements)
+    one_person = insights.trust_on_one_person(engagements)
+    one_person_total = lists["summary"]["one_person"]
     movers, mover_totals = insights.movers(engagements)
-    filtered = bool(set(filters) - {"sort"})
+    rungs = insights.rung_counts(engagements)
+    summary_filters = {
+        SUMMARY_FILTERS[key]: value for key, value in filters.items() if key in SUMMARY_FILTERS
+    }
     return {
         "form": form,
-        "filtered": filtered,
-        **_insight_lists(engagements),
-        "rung_chart": charts.rung_bars(insights.rung_counts(engagements)),
-        "history_chart": charts.rung_history(insights.rung_history(engagements, filtered=filtered)),
+        "filtered": bool(summary_filters),
+        **lists,
+        "rung_chart": charts.rung_bars(rungs),
+        "history_chart": charts.rung_history(insights.rung_history(summary_filters, current=rungs)),
         "movers": movers,
         "mover_totals": mover_totals,
         "one_person": one_person,
@@ -215,8 +222,7 @@ def csv_lines(*, user, params):
     """The filtered table as CSV lines, streamed in chunks from the database."""
     filters = PortfolioFilterForm(params).filters()
     rows = table_rows(filtered_engagements(user, filters), filters)
-    since = attention.stale_since(timezone.localdate())
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
     for engagement in rows.iterator(chunk_size=2000):
-        yield writer.writerow(_csv_row(attention.flag(engagement, since=since)))
+        yield writer.writerow(_csv_row(engagement))

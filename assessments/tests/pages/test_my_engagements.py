@@ -8,10 +8,11 @@ from django.utils import timezone
 from partners.models import Engagement, EngagementEvent
 from partners.tests.factories import EngagementFactory, EventFactory
 
-from .factories import InvitationFactory, RatingFactory, snapshot
+from .factories import InvitationFactory, RatingFactory, snapshot, store_facts
 
 
 def worklist(client, user):
+    store_facts()
     client.force_login(user)
     response = client.get("/engagements/mine/")
     assert response.status_code == 200

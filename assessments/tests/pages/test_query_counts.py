@@ -10,12 +10,12 @@ from assessments.demo.synthetic import build_portfolio
 from assessments.models import AssessmentInvitation, LevelChange, MaturitySnapshot
 from partners.models import Contact, Engagement, EngagementEvent
 
-from .factories import SelfAssessmentFactory
+from .factories import SelfAssessmentFactory, store_facts
 
 # Session, user, role groups, then the page's own reads (see insights.py and portfolio.py).
 DASHBOARD_QUERIES = 17
 DASHBOARD_FILTERED_QUERIES = 18
-MY_ENGAGEMENTS_QUERIES = 6
+MY_ENGAGEMENTS_QUERIES = 7
 PROGRESS_PAGE_MAX_QUERIES = 15
 
 
@@ -57,6 +57,7 @@ def portfolio(am, other_am):
         Engagement.team.through.objects.bulk_create(
             Engagement.team.through(engagement_id=pk, user_id=am.pk) for pk in ids[::4]
         )
+        store_facts()
         return ids
 
     return build
