@@ -139,6 +139,23 @@ class Engagement(models.Model):
                 condition=Q(evidence_version__gt=F("scored_version")),
                 name="engagement_dirty",
             ),
+            # The dashboard's at-risk, stale and trust-on-one-person lists: only the flagged rows,
+            # in list order (except never-rated first, which SQLite cannot index).
+            models.Index(
+                fields=["change_30d", "id"],
+                condition=Q(at_risk=True) & ~Q(status="closed"),
+                name="engagement_at_risk",
+            ),
+            models.Index(
+                fields=["last_rating_at", "id"],
+                condition=Q(stale=True) & ~Q(status="closed"),
+                name="engagement_stale",
+            ),
+            models.Index(
+                fields=["-level", "id"],
+                condition=Q(trust_on_one_person=True) & ~Q(status="closed"),
+                name="engagement_one_person",
+            ),
         ]
 
     def __str__(self):

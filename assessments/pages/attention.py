@@ -28,7 +28,7 @@ from django.db.models import (
     When,
 )
 
-from partners.models import Engagement
+from partners.models import Engagement, Level
 
 from ..models import LevelChange, MaturitySnapshot, TrustAssessment
 from ..selectors import local_day_bounds
@@ -109,13 +109,16 @@ def with_flags(engagements):
 
 
 def summarise(engagements):
-    """Counts for page headers in one query: total, average score, at risk, stale, falling
-    and trust on one person."""
-    return engagements.order_by().aggregate(
+    """Counts for page headers in one pass: total, average score, at risk, stale, falling,
+    trust on one person, and "rungs", [(level, count)] lowest first."""
+    summary = engagements.order_by().aggregate(
         total=Count("pk"),
         average=Avg("score"),
         at_risk=Count("pk", filter=open_flag("at_risk")),
         stale=Count("pk", filter=open_flag("stale")),
         falling=Count("pk", filter=open_flag("falling")),
         one_person=Count("pk", filter=open_flag("trust_on_one_person")),
+        **{f"rung_{level}": Count("pk", filter=Q(level=level)) for level in Level.values},
     )
+    summary["rungs"] = [(level, summary.pop(f"rung_{level}")) for level in Level.values]
+    return summary

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from partners.models import Engagement, EngagementEvent, Level
+from partners.models import Engagement, EngagementEvent
 
 from ..engine.scoring import ANSWER_ITEMS, AssessmentInput, rater_trust, trust_rests_on_one_person
 from ..models import (
@@ -89,17 +89,6 @@ def score_series(*, engagement_ids, since):
     return series
 
 
-def rung_counts(engagements):
-    """[(level, count)] for every rung, lowest first, in one query."""
-    counts = dict(
-        engagements.order_by()
-        .values_list("level")
-        .annotate(n=Count("pk"))
-        .values_list("level", "n")
-    )
-    return [(level.value, counts.get(level.value, 0)) for level in Level]
-
-
 def month_ends(today, months=12):
     """The last day of each of the ``months`` months before today's month, then today."""
     ends = []
@@ -160,12 +149,13 @@ def month_end_rung_counts(today):
     ]
 
 
-def movers(engagements, *, today=None, limit=8):
-    """Level changes of the last 90 days: ({"up": [...], "down": [...]}, counts). 3 queries."""
+def movers(engagements=None, *, today=None, limit=8):
+    """Level changes of the last 90 days of ``engagements`` (None: all of them):
+    ({"up": [...], "down": [...]}, counts). 3 queries."""
     since = (today or timezone.localdate()) - dt.timedelta(days=MOVERS_DAYS - 1)
-    changes = LevelChange.objects.filter(
-        as_of__gte=since, engagement__in=engagements.order_by().values("pk")
-    ).select_related("engagement__partner")
+    changes = LevelChange.objects.filter(as_of__gte=since).select_related("engagement__partner")
+    if engagements is not None:
+        changes = changes.filter(engagement__in=engagements.order_by().values("pk"))
     up, down = Q(to_level__gt=F("from_level")), Q(to_level__lt=F("from_level"))
     totals = changes.aggregate(up=Count("pk", filter=up), down=Count("pk", filter=down))
     lists = {

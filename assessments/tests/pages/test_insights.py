@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.pages import insights
-from assessments.pages.attention import with_flags
+from assessments.pages.attention import summarise, with_flags
 from partners.models import Engagement
 from partners.tests.factories import ContactFactory, EngagementFactory
 
@@ -170,7 +170,7 @@ def test_rung_history_counts_snapshots_per_level_at_each_month_end(engagement_a,
     snapshot(engagement_a, days_ago=0, score=70.0, level=2)
 
     store_facts()
-    current = insights.rung_counts(Engagement.objects.all())
+    current = summarise(Engagement.objects.all())["rungs"]
     history = dict(insights.rung_history({}, current=current, today=TODAY))
 
     assert history[dt.date(2026, 5, 31)] == {1: 1, 2: 1}

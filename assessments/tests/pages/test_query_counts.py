@@ -13,8 +13,8 @@ from partners.models import Contact, Engagement, EngagementEvent
 from .factories import SelfAssessmentFactory, store_facts
 
 # Session, user, role groups, then the page's own reads (see insights.py and portfolio.py).
-DASHBOARD_QUERIES = 17
-DASHBOARD_FILTERED_QUERIES = 18
+DASHBOARD_QUERIES = 15
+DASHBOARD_FILTERED_QUERIES = 16
 MY_ENGAGEMENTS_QUERIES = 7
 PROGRESS_PAGE_MAX_QUERIES = 15
 
