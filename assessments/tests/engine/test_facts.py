@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from assessments import services
+from assessments import services, tasks
 from assessments.demo.synthetic import build_portfolio
 from assessments.engine import facts
 from assessments.models import MaturitySnapshot, MonthEndRungCount
@@ -188,3 +188,14 @@ def test_the_month_end_counts_hold_each_rung_per_filter_combination(varied_portf
         ).count()
     )
     assert not MonthEndRungCount.objects.filter(as_of=timezone.localdate()).exists()
+
+
+def test_the_nightly_recompute_stores_facts_and_month_end_counts(varied_portfolio):
+    tasks.recompute_all()
+
+    assert set(Engagement.objects.values_list("facts_on", flat=True)) == {timezone.localdate()}
+    may = MonthEndRungCount.objects.filter(as_of=dt.date(2026, 5, 31))
+    assert (
+        sum(row.engagements for row in may)
+        == MaturitySnapshot.objects.filter(as_of=dt.date(2026, 5, 31)).count()
+    )
