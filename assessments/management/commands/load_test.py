@@ -245,10 +245,9 @@ def server_env(secret_key, port):
         "DATABASE_URL": scratch_database_url(),
         "EMAIL_URL": "smtp://127.0.0.1:1025",
         "SITE_URL": f"http://127.0.0.1:{port}",
-        "DJANGO_CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
+        "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
         # No broker: an event's recompute runs in the web process, as in the embedded mode.
         "CELERY_BROKER_URL": "",
