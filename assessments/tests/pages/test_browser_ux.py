@@ -139,9 +139,10 @@ def _boxes(locator):
     return [element.bounding_box() for element in locator.all()]
 
 
-# Pages that answer with something other than HTML (JSON, CSV downloads).
+# Pages that answer with something other than HTML (JSON, CSV downloads, Prometheus text).
 NOT_HTML = {
     "healthz",
+    "metrics",
     "dashboard/export.csv",
     "engagements/<int:pk>/events/import/template.csv",
     "events/import/template.csv",
