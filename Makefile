@@ -7,7 +7,7 @@ export DJANGO_ALLOW_ASYNC_UNSAFE ?= true
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/trustapp
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint worker beat migrate seed bench clean check-services chromium
+.PHONY: run test lint worker beat migrate seed bench load clean check-services chromium
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench: $(VENV)/.installed-dev check-services
 	DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_recompute
 	DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_pages
 	DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py bench_backtest
+
+# A production-mode gunicorn under a Locust persona mix, in a scratch database it drops.
+load: $(VENV)/.installed-dev check-services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py load_test
 
 worker: $(VENV)/.installed-run
 	$(VENV)/bin/celery -A trustapp worker --loglevel=info

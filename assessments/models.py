@@ -526,3 +526,26 @@ class BacktestResult(models.Model):
     @property
     def differs(self):
         return self.level_active != self.level_draft
+
+
+class MonthEndRungCount(models.Model):
+    """How many engagements held a rung at a month end, per combination of the dashboard's
+    filters: the dashboard's 12-month chart reads these few rows instead of scanning a year
+    of snapshots. Rebuilt by the nightly recompute (``engine.facts.rung_history_refresh``);
+    the filters are the engagement's attributes as of that rebuild."""
+
+    as_of = models.DateField()
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    industry = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10)
+    current_level = models.PositiveSmallIntegerField(choices=Level.choices)
+    engagements = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["as_of", "level"]
+
+    def __str__(self):
+        return f"{self.engagements} at level {self.level} on {self.as_of}"

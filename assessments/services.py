@@ -22,7 +22,7 @@ from partners.services import evidence_bump
 
 from . import selectors
 from .engine import backtest as backtest_engine
-from .engine import recompute
+from .engine import facts, recompute
 from .engine.scoring import ANSWER_ITEMS
 from .models import (
     AssessmentBarrier,
@@ -77,6 +77,7 @@ def engagement_recompute(*, engagement, as_of=None, notify=True):
     _, changes = recompute.recompute_batch(
         engagement_ids=[engagement.pk], as_of=as_of, policy=policy
     )
+    facts.facts_refresh(engagement_ids=[engagement.pk], as_of=as_of, policy=policy)
     if notify:
         _enqueue_level_notifications(changes)
     engagement.refresh_from_db(fields=["level", "score", "scored_at", "scored_version"])
@@ -84,13 +85,20 @@ def engagement_recompute(*, engagement, as_of=None, notify=True):
 
 
 def engagements_recompute_all(
-    *, as_of=None, engagement_ids=None, notify=True, progress=None, timings=None
+    *,
+    as_of=None,
+    engagement_ids=None,
+    notify=True,
+    progress=None,
+    timings=None,
+    store_facts=True,
 ):
     """Recompute many engagements set-based, in batches; returns the number recomputed.
 
     Each batch of `recompute.BATCH_SIZE` engagements costs a fixed number of queries.
     `progress(done, total)` is called after each batch when given; a `recompute.Timings`
-    given as `timings` collects the seconds per phase.
+    given as `timings` collects the seconds per phase. Then the portfolio facts of the pages
+    are stored (`engine/facts.py`) unless `store_facts` is False.
     """
     as_of = as_of or timezone.localdate()
     policy = selectors.active_policy()
@@ -118,16 +126,36 @@ def engagements_recompute_all(
         done += len(batch)
         if progress:
             progress(done, len(ids))
+    if store_facts:
+        facts.facts_refresh(engagement_ids=ids, as_of=as_of, policy=policy)
+    return done
+
+
+def portfolio_recompute(*, as_of=None):
+    """The nightly run: every engagement, then the dashboard's month-end rung counts."""
+    as_of = as_of or timezone.localdate()
+    done = engagements_recompute_all(as_of=as_of)
+    facts.rung_history_refresh(today=as_of)
     return done
 
 
 def history_rebuild(*, engagement_ids=None, days, until=None, progress=None):
-    """Snapshots for each of the last `days` days, oldest first, so trends have history."""
+    """Snapshots for each of the last `days` days, oldest first, so trends have history; then
+    the portfolio facts of the last day and the month-end rung counts."""
     dates = recompute.days_back(days=days, until=until)
     for n, day in enumerate(dates, start=1):
-        engagements_recompute_all(as_of=day, engagement_ids=engagement_ids, notify=False)
+        engagements_recompute_all(
+            as_of=day, engagement_ids=engagement_ids, notify=False, store_facts=False
+        )
         if progress:
             progress(n, len(dates))
+    ids = (
+        Engagement.objects.values_list("pk", flat=True)
+        if engagement_ids is None
+        else engagement_ids
+    )
+    facts.facts_refresh(engagement_ids=ids, as_of=dates[-1], policy=selectors.active_policy())
+    facts.rung_history_refresh(today=timezone.localdate())
     return len(dates)
 
 

@@ -31,7 +31,7 @@ def recompute_dirty():
 @shared_task(soft_time_limit=1800, time_limit=2000)
 def recompute_all():
     """Nightly: decay moves every score even without new evidence."""
-    return services.engagements_recompute_all(as_of=timezone.localdate())
+    return services.portfolio_recompute(as_of=timezone.localdate())
 
 
 @shared_task(soft_time_limit=600, time_limit=660)

@@ -104,6 +104,20 @@ class Engagement(models.Model):
     # engagement is dirty until a recompute has read that version (scored_version).
     evidence_version = models.PositiveIntegerField(default=0, editable=False)
     scored_version = models.PositiveIntegerField(default=0, editable=False)
+    # What the portfolio pages show, as of the latest snapshot, written by every recompute
+    # (assessments/engine/facts.py) so that the pages read columns instead of aggregating a
+    # year of snapshots. The flags ignore the status: a closed engagement is never flagged,
+    # which the pages decide when they read (closing one does not recompute it).
+    facts_on = models.DateField(null=True, blank=True, editable=False)
+    change_30d = models.FloatField(null=True, blank=True, editable=False)
+    last_rating_at = models.DateTimeField(null=True, blank=True, editable=False)
+    level_lost = models.BooleanField(default=False, editable=False)
+    stale = models.BooleanField(default=True, editable=False)  # never rated
+    at_risk = models.BooleanField(default=False, editable=False)
+    falling = models.BooleanField(default=False, editable=False)
+    trust_on_one_person = models.BooleanField(default=False, editable=False)
+    sparkline = models.JSONField(default=list, blank=True, editable=False)
+    next_rung_gap = models.JSONField(default=list, blank=True, editable=False)
 
     objects = EngagementQuerySet.as_manager()
 
@@ -129,6 +143,23 @@ class Engagement(models.Model):
                 fields=["id"],
                 condition=Q(evidence_version__gt=F("scored_version")),
                 name="engagement_dirty",
+            ),
+            # The dashboard's at-risk, stale and trust-on-one-person lists: only the flagged rows,
+            # in list order (except never-rated first, which SQLite cannot index).
+            models.Index(
+                fields=["change_30d", "id"],
+                condition=Q(at_risk=True) & ~Q(status="closed"),
+                name="engagement_at_risk",
+            ),
+            models.Index(
+                fields=["last_rating_at", "id"],
+                condition=Q(stale=True) & ~Q(status="closed"),
+                name="engagement_stale",
+            ),
+            models.Index(
+                fields=["-level", "id"],
+                condition=Q(trust_on_one_person=True) & ~Q(status="closed"),
+                name="engagement_one_person",
             ),
         ]
 

@@ -6,8 +6,6 @@ import datetime as dt
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from partners.models import Engagement
-
 from ..models import LevelChange
 from . import attention, insights
 
@@ -27,35 +25,18 @@ def _moved(engagements, up, today):
     return engagements.filter(Exists(changes))
 
 
-def _flagged(engagements, condition, today):
-    open_ = attention.with_facts(Engagement.objects.all(), today=today).exclude(
-        status=Engagement.Status.CLOSED
-    )
-    return engagements.filter(pk__in=open_.filter(condition).values("pk"))
-
-
-def attention_filter(engagements, key, *, policy, today=None):
-    """Narrow ``engagements`` to those an insight list holds: the same rules as its list."""
+def attention_filter(engagements, key, *, today=None):
+    """Narrow ``engagements`` to those an insight list holds: the same stored flags as its
+    list (``attention.open_flag``); the movers read the level changes."""
     today = today or timezone.localdate()
-    if key == "at_risk":
-        return _flagged(
-            engagements,
-            Q(change_30d__lte=-attention.RISK_DROP) | Q(level_lost=True),
-            today,
-        )
-    if key == "stale":
-        since = attention.stale_since(today)
-        stale = Q(last_rating_at__isnull=True) | Q(last_rating_at__lt=since)
-        return _flagged(engagements, stale, today)
+    if key in ("at_risk", "stale"):
+        return engagements.filter(attention.open_flag(key))
     if key == "one_person":
-        ids = insights.one_person_ids(engagements, policy=policy, today=today)
-        return engagements.filter(pk__in=ids)
+        return engagements.filter(attention.open_flag("trust_on_one_person"))
     return _moved(engagements, key == "moved_up", today)
 
 
 # The table's sortable columns: key → (header, default order, whether it starts descending).
-# "Needs attention first" is left to the lists above the table: it is a rule evaluated in
-# Python (see attention.py), which SQL could only sort by repeating it.
 COLUMNS = {
     "name": ("Engagement", ("partner__name", "name"), False),
     "rung": ("Rung", (F("level").desc(),), True),

@@ -2,20 +2,28 @@
 
 Every function here is set-based: it costs the same number of queries for ten engagements
 as for ten thousand, because each read is an annotation or one aggregate query, never a
-loop over engagements. Stale and at-risk live in ``attention``.
+loop over engagements. Stale and at-risk live in ``attention``. The pages read what each
+recompute stored (``engine/facts.py``); the functions that compute those facts from the
+evidence are here too, next to their readers.
 """
 
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from partners.models import Engagement, EngagementEvent, Level
+from partners.models import Engagement, EngagementEvent
 
 from ..engine.scoring import ANSWER_ITEMS, AssessmentInput
-from ..models import AssessmentInvitation, LevelChange, MaturitySnapshot, TrustAssessment
+from ..models import (
+    AssessmentInvitation,
+    LevelChange,
+    MaturitySnapshot,
+    MonthEndRungCount,
+    TrustAssessment,
+)
 from ..selectors import local_day_bounds, window_bounds
 from . import attention
 from .relationship import rater_trust, trust_rests_on_one_person
@@ -23,15 +31,22 @@ from .relationship import rater_trust, trust_rests_on_one_person
 MOVERS_DAYS = 90
 
 
-def load_in_order(ids, *, activity=False, today=None):
-    """The engagements with these ids, with their facts and flags, in the given order."""
-    engagements = attention.with_facts(
-        Engagement.objects.filter(pk__in=ids), today=today
-    ).select_related("partner", "account_manager")
+def load_in_order(ids, *, activity=False):
+    """The engagements with these ids, with their stored facts and flags, in the given order;
+    with ``activity``, also the latest confidence and the activity (a few rows only)."""
+    engagements = attention.with_flags(Engagement.objects.filter(pk__in=ids)).select_related(
+        "partner", "account_manager"
+    )
     if activity:
-        engagements = with_activity(engagements)
+        engagements = with_activity(with_confidence(engagements))
     by_id = engagements.in_bulk()
-    return attention.flagged([by_id[pk] for pk in ids if pk in by_id], today=today)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def with_confidence(engagements):
+    """Annotate the latest snapshot's confidence (one index lookup per row)."""
+    latest = MaturitySnapshot.objects.filter(engagement=OuterRef("pk")).order_by("-as_of")
+    return engagements.annotate(confidence=Subquery(latest.values("confidence")[:1]))
 
 
 def with_activity(engagements, *, now=None):
@@ -83,29 +98,6 @@ def weekly_series(*, engagement_ids, today, weeks=52):
     return series
 
 
-def next_rung_unmet(engagement_ids):
-    """{engagement id: the unmet conditions of the next rung} from each latest snapshot's
-    explanation, in one query."""
-    latest = MaturitySnapshot.objects.filter(engagement=OuterRef("pk")).order_by("-as_of")
-    rows = (
-        Engagement.objects.filter(pk__in=engagement_ids)
-        .annotate(unmet=Subquery(latest.values("explanation__unmet")[:1]))
-        .values_list("pk", "unmet")
-    )
-    return {pk: unmet or [] for pk, unmet in rows}
-
-
-def rung_counts(engagements):
-    """[(level, count)] for every rung, lowest first, in one query."""
-    counts = dict(
-        engagements.order_by()
-        .values_list("level")
-        .annotate(n=Count("pk"))
-        .values_list("level", "n")
-    )
-    return [(level.value, counts.get(level.value, 0)) for level in Level]
-
-
 def month_ends(today, months=12):
     """The last day of each of the ``months`` months before today's month, then today."""
     ends = []
@@ -117,25 +109,73 @@ def month_ends(today, months=12):
     return [*reversed(ends), today]
 
 
-def rung_history(engagements, *, today=None, filtered=True):
-    """[(date, {level: count})] at each month end of the last year, from snapshots."""
+def rung_history(summary_filters, *, current, today=None, engagements=None):
+    """[(date, {level: count})] at each month end of the last year from the summary table
+    that the nightly recompute refreshes (``MonthEndRungCount``), then ``current``, today's
+    [(level, count)]. ``summary_filters`` are lookups on that table. A drill-down the table
+    does not record (``engagements``, e.g. "at risk") reads those engagements' snapshots."""
     days = month_ends(today or timezone.localdate())
-    snapshots = MaturitySnapshot.objects.filter(as_of__in=days)
-    if filtered:
-        snapshots = snapshots.filter(engagement__in=engagements.order_by().values("pk"))
     counts = defaultdict(dict)
-    rows = snapshots.order_by().values_list("as_of", "level").annotate(n=Count("pk"))
+    if engagements is None:
+        rows = (
+            MonthEndRungCount.objects.filter(as_of__in=days[:-1], **summary_filters)
+            .order_by()
+            .values_list("as_of", "level")
+            .annotate(n=Sum("engagements"))
+        )
+    else:
+        rows = (
+            MaturitySnapshot.objects.filter(
+                as_of__in=days[:-1], engagement__in=engagements.order_by().values("pk")
+            )
+            .order_by()
+            .values_list("as_of", "level")
+            .annotate(n=Count("pk"))
+        )
     for day, level, n in rows:
         counts[day][level] = n
+    counts[days[-1]] = {level: n for level, n in current if n}
     return [(day, counts.get(day, {})) for day in days]
 
 
-def movers(engagements, *, today=None, limit=8):
-    """Level changes of the last 90 days: ({"up": [...], "down": [...]}, counts). 3 queries."""
+def month_end_rung_counts(today):
+    """Rows of ``MonthEndRungCount`` for the 12 month ends before ``today``: snapshots per
+    month end, rung then, and the engagement's account manager, industry, status and
+    current rung (the dashboard's filters). One scan of those days' snapshots."""
+    rows = (
+        MaturitySnapshot.objects.filter(as_of__in=month_ends(today)[:-1])
+        .order_by()
+        .values_list(
+            "as_of",
+            "level",
+            "engagement__account_manager",
+            "engagement__partner__industry",
+            "engagement__status",
+            "engagement__level",
+        )
+        .annotate(n=Count("pk"))
+    )
+    return [
+        MonthEndRungCount(
+            as_of=day,
+            level=level,
+            account_manager_id=manager,
+            industry=industry,
+            status=status,
+            current_level=current,
+            engagements=n,
+        )
+        for day, level, manager, industry, status, current, n in rows
+    ]
+
+
+def movers(engagements=None, *, today=None, limit=8):
+    """Level changes of the last 90 days of ``engagements`` (None: all of them):
+    ({"up": [...], "down": [...]}, counts). 3 queries."""
     since = (today or timezone.localdate()) - dt.timedelta(days=MOVERS_DAYS - 1)
-    changes = LevelChange.objects.filter(
-        as_of__gte=since, engagement__in=engagements.order_by().values("pk")
-    ).select_related("engagement__partner")
+    changes = LevelChange.objects.filter(as_of__gte=since).select_related("engagement__partner")
+    if engagements is not None:
+        changes = changes.filter(engagement__in=engagements.order_by().values("pk"))
     up, down = Q(to_level__gt=F("from_level")), Q(to_level__lt=F("from_level"))
     totals = changes.aggregate(up=Count("pk", filter=up), down=Count("pk", filter=down))
     lists = {
@@ -182,36 +222,29 @@ def latest_rater_assessments(engagements, *, as_of, window_days):
     return by_engagement
 
 
-def _one_person(engagements, *, policy, today):
-    """[(-level, engagement id, raters)] of the open engagements whose trust rests on one
-    client person, highest rung first, from one query."""
-    ratings = latest_rater_assessments(
-        engagements.exclude(status=Engagement.Status.CLOSED),
-        as_of=today,
-        window_days=policy.window_days,
+def one_person_ids(engagements, *, as_of, policy):
+    """Ids of the engagements whose trust rests on one client person on ``as_of``: the rule of
+    ``scoring.trust_rests_on_one_person`` over each rater's latest rating. One query."""
+    ratings = latest_rater_assessments(engagements, as_of=as_of, window_days=policy.window_days)
+    return {
+        engagement_id
+        for engagement_id, (level, assessments) in ratings.items()
+        if trust_rests_on_one_person(
+            per_rater=rater_trust(assessments=assessments, policy=policy, as_of=as_of),
+            level=level,
+            policy=policy,
+        )
+    }
+
+
+def trust_on_one_person(engagements, *, limit=8):
+    """Open engagements whose trust rests on one client person (the stored flag), highest
+    rung first, with their number of client raters. One query."""
+    latest = MaturitySnapshot.objects.filter(engagement=OuterRef("pk")).order_by("-as_of")
+    shown = (
+        engagements.filter(attention.open_flag("trust_on_one_person"))
+        .select_related("partner")
+        .annotate(raters=Subquery(latest.values("rater_count")[:1]))
+        .order_by("-level", "pk")[:limit]
     )
-    flagged = []
-    for engagement_id, (level, assessments) in ratings.items():
-        per_rater = rater_trust(assessments=assessments, policy=policy, as_of=today)
-        if trust_rests_on_one_person(per_rater=per_rater, level=level, policy=policy):
-            flagged.append((-level, engagement_id, len(per_rater)))
-    return sorted(flagged)
-
-
-def one_person_ids(engagements, *, policy, today=None):
-    """Ids of the open engagements whose trust rests on one client person."""
-    today = today or timezone.localdate()
-    return [pk for _, pk, _ in _one_person(engagements, policy=policy, today=today)]
-
-
-def trust_on_one_person(engagements, *, policy, today=None, limit=8):
-    """Open engagements whose trust rests on one client person, highest rung first, and
-    their count. Two queries: each rater's latest rating, then the engagements shown."""
-    today = today or timezone.localdate()
-    flagged = _one_person(engagements, policy=policy, today=today)
-    shown = flagged[:limit]
-    by_id = Engagement.objects.select_related("partner").in_bulk([pk for _, pk, _ in shown])
-    rows = [
-        {"engagement": by_id[pk], "raters": raters, "level": -level} for level, pk, raters in shown
-    ]
-    return rows, len(flagged)
+    return [{"engagement": e, "raters": e.raters or 0, "level": e.level} for e in shown]

@@ -9,11 +9,12 @@ import csv
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.utils import timezone
 
 from partners import access
 from partners.forms import UserChoiceField
-from partners.models import Engagement, EngagementEvent, Level, Partner, display_name
+from partners.models import Engagement, EngagementEvent, Level, Partner
 
 from .. import selectors
 from ..models import TrustAssessment
@@ -91,17 +92,25 @@ def filtered_engagements(user, filters):
     if "status" in filters:
         engagements = engagements.filter(status=filters["status"])
     if "attention" in filters:
-        engagements = drilldown.attention_filter(
-            engagements, filters["attention"], policy=selectors.active_policy().params()
-        )
+        engagements = drilldown.attention_filter(engagements, filters["attention"])
     return engagements
+
+
+# Dashboard filter -> lookup on MonthEndRungCount, which records the same attributes.
+SUMMARY_FILTERS = {
+    "manager": "account_manager",
+    "industry": "industry",
+    "rung": "current_level",
+    "status": "status",
+}
 
 
 def table_rows(engagements, filters):
     order = drilldown.order_for(filters.get("sort", "name"))
     return (
-        attention.with_facts(engagements)
+        insights.with_confidence(attention.with_flags(engagements))
         .select_related("partner", "account_manager")
+        .defer("description", "sparkline")
         .order_by(*order, "partner__name", "name", "pk")
     )
 
@@ -116,40 +125,48 @@ def largest_gap(unmet):
     return f"{condition['condition']} {shown} / {condition['required']:g}"
 
 
-def table_page(engagements, filters, number):
-    """A page of the table; each row with its 12-month sparkline and next-rung gap."""
-    page = Paginator(table_rows(engagements, filters), PAGE_SIZE).get_page(number)
-    rows = attention.flagged(list(page.object_list))
-    ids = [row.pk for row in rows]
-    series = insights.weekly_series(engagement_ids=ids, today=timezone.localdate())
-    unmet = insights.next_rung_unmet(ids)
+class CountedPaginator(Paginator):
+    """A paginator told its count, which the page's summary has already computed."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # fills the cached_property
+
+
+def table_page(engagements, filters, number, *, count):
+    """A page of the table; each row with its 12-month sparkline (one snapshot a week: the
+    stored sparkline covers only 90 days) and the stored next-rung gap."""
+    rows = table_rows(engagements, filters)
+    page = CountedPaginator(rows, PAGE_SIZE, count=count).get_page(number)
+    rows = list(page.object_list)
+    series = insights.weekly_series(
+        engagement_ids=[row.pk for row in rows], today=timezone.localdate()
+    )
     for row in rows:
         row.spark = charts.sparkline(series.get(row.pk, []))
-        row.next_gap = largest_gap(unmet.get(row.pk))
+        row.next_gap = largest_gap(row.next_rung_gap)
     page.object_list = rows
     return page
 
 
 def _insight_lists(engagements, limit=8):
-    """Summary counts and the at-risk and stale lists, from one pass over the attention."""
-    rows = attention.fact_rows(engagements)
-    at_risk = sorted(
-        (row for row in rows if row.is_at_risk),
-        key=lambda row: (attention.nulls_last(row.change_30d), row.pk),
-    )[:limit]
-    stale = sorted(
-        (row for row in rows if row.is_stale),
-        key=lambda row: (attention.nulls_first(row.last_rating_at), row.pk),
-    )[:limit]
-    shown = insights.load_in_order([row.pk for row in at_risk + stale])
-    by_id = {engagement.pk: engagement for engagement in shown}
-    summary = attention.summarise(rows)
+    """Summary counts and the at-risk and stale lists, from the stored flags."""
+    at_risk = engagements.filter(attention.open_flag("at_risk")).order_by(
+        F("change_30d").asc(nulls_last=True), "pk"
+    )
+    stale = engagements.filter(attention.open_flag("stale")).order_by(
+        F("last_rating_at").asc(nulls_first=True), "pk"
+    )
+    at_risk_ids = list(at_risk.values_list("pk", flat=True)[:limit])
+    stale_ids = list(stale.values_list("pk", flat=True)[:limit])
+    by_id = {e.pk: e for e in insights.load_in_order(at_risk_ids + stale_ids)}
+    summary = attention.summarise(engagements)
     return {
         "summary": summary,
-        "at_risk": [by_id[row.pk] for row in at_risk],
-        "at_risk_more": summary["at_risk"] - len(at_risk),
-        "stale": [by_id[row.pk] for row in stale],
-        "stale_more": summary["stale"] - len(stale),
+        "at_risk": [by_id[pk] for pk in at_risk_ids if pk in by_id],
+        "at_risk_more": summary["at_risk"] - len(at_risk_ids),
+        "stale": [by_id[pk] for pk in stale_ids if pk in by_id],
+        "stale_more": summary["stale"] - len(stale_ids),
     }
 
 
@@ -171,22 +188,32 @@ def dashboard_context(*, user, params):
     form = PortfolioFilterForm(params)
     filters = form.filters()
     engagements = filtered_engagements(user, filters)
+    lists = _insight_lists(engagements)
     policy = selectors.active_policy().params()
-    one_person, one_person_total = insights.trust_on_one_person(engagements, policy=policy)
-    movers, mover_totals = insights.movers(engagements)
-    filtered = bool(set(filters) - {"sort"})
+    one_person = insights.trust_on_one_person(engagements)
+    one_person_total = lists["summary"]["one_person"]
+    summary_filters = {
+        SUMMARY_FILTERS[key]: value for key, value in filters.items() if key in SUMMARY_FILTERS
+    }
+    # The month-end summary table records every filter but the drill-down to a list.
+    drilled = engagements if "attention" in filters else None
+    movers, mover_totals = insights.movers(engagements if summary_filters or drilled else None)
+    rungs = lists["summary"]["rungs"]
+    history = insights.rung_history(summary_filters, current=rungs, engagements=drilled)
     return {
         "form": form,
-        "filtered": filtered,
-        **_insight_lists(engagements),
-        "rung_chart": charts.rung_bars(insights.rung_counts(engagements)),
-        "history_chart": charts.rung_history(insights.rung_history(engagements, filtered=filtered)),
+        "filtered": bool(set(filters) - {"sort"}),
+        **lists,
+        "rung_chart": charts.rung_bars(rungs),
+        "history_chart": charts.rung_history(history),
         "movers": movers,
         "mover_totals": mover_totals,
         "one_person": one_person,
         "one_person_total": one_person_total,
         "one_person_more": one_person_total - len(one_person),
-        "page": table_page(engagements, filters, params.get("page")),
+        "page": table_page(
+            engagements, filters, params.get("page"), count=lists["summary"]["total"]
+        ),
         **disputed_evidence(engagements),
         "headers": drilldown.headers(filters.get("sort", "name")),
         "attention_label": drilldown.ATTENTION.get(filters.get("attention")),
@@ -227,22 +254,44 @@ def _safe_cell(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+CSV_COLUMNS = (
+    "pk",
+    "name",
+    "partner__name",
+    "partner__industry",
+    "account_manager__first_name",
+    "account_manager__last_name",
+    "account_manager__username",
+    "status",
+    "level",
+    "score",
+    "change_30d",
+    "confidence",
+    "last_rating_at",
+    "is_stale",
+    "is_at_risk",
+)
+
+
 def _csv_row(e):
-    last = timezone.localtime(e.last_rating_at).date().isoformat() if e.last_rating_at else ""
+    # Plain values rather than model instances: 10,000 rows of three models each would cost
+    # seconds of Python.
+    last = timezone.localtime(e["last_rating_at"]).date().isoformat() if e["last_rating_at"] else ""
+    manager = f"{e['account_manager__first_name']} {e['account_manager__last_name']}".strip()
     return (
-        e.pk,
-        _safe_cell(e.name),
-        _safe_cell(e.partner.name),
-        _safe_cell(e.partner.industry),
-        _safe_cell(display_name(e.account_manager)),
-        e.status,
-        Level(e.level).label,
-        "" if e.score is None else f"{e.score:.1f}",
-        "" if e.change_30d is None else f"{e.change_30d:.1f}",
-        e.confidence or "",
+        e["pk"],
+        _safe_cell(e["name"]),
+        _safe_cell(e["partner__name"]),
+        _safe_cell(e["partner__industry"]),
+        _safe_cell(manager or e["account_manager__username"]),
+        e["status"],
+        Level(e["level"]).label,
+        "" if e["score"] is None else f"{e['score']:.1f}",
+        "" if e["change_30d"] is None else f"{e['change_30d']:.1f}",
+        e["confidence"] or "",
         last,
-        "yes" if e.is_stale else "no",
-        "yes" if e.is_at_risk else "no",
+        "yes" if e["is_stale"] else "no",
+        "yes" if e["is_at_risk"] else "no",
     )
 
 
@@ -254,9 +303,8 @@ class _Echo:
 def csv_lines(*, user, params):
     """The filtered table as CSV lines, streamed in chunks from the database."""
     filters = PortfolioFilterForm(params).filters()
-    rows = table_rows(filtered_engagements(user, filters), filters)
-    since = attention.stale_since(timezone.localdate())
+    rows = table_rows(filtered_engagements(user, filters), filters).values(*CSV_COLUMNS)
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
     for engagement in rows.iterator(chunk_size=2000):
-        yield writer.writerow(_csv_row(attention.flag(engagement, since=since)))
+        yield writer.writerow(_csv_row(engagement))

@@ -1,8 +1,7 @@
 """The account manager's worklist: their engagements, what needs attention first."""
 
-import datetime as dt
-
 from django.core.paginator import Paginator
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from partners import access
@@ -13,7 +12,6 @@ from partners.models import Engagement
 from . import attention, charts, insights
 
 PAGE_SIZE = 25
-SPARKLINE_DAYS = 90
 
 
 def quick_log_choices():
@@ -31,40 +29,44 @@ def quick_log_choices():
     }
 
 
-def worklist_order(row):
-    """Open before closed; at risk, stale and falling first; then the biggest fall."""
-    partner_name, name = row.extra
-    closed = row.status == Engagement.Status.CLOSED
-    return (
-        closed,
-        -row.attention,
-        attention.nulls_last(row.change_30d),
-        partner_name,
-        name,
-        row.pk,
-    )
+# Open before closed; at risk, stale and falling first; then the biggest fall.
+WORKLIST_ORDER = (
+    Case(When(status=Engagement.Status.CLOSED, then=Value(1)), default=Value(0)).asc(),
+    F("attention").desc(),
+    F("change_30d").asc(nulls_last=True),
+    "partner__name",
+    "name",
+    "pk",
+)
+
+
+def next_rung_text(gap):
+    """The stored unmet conditions of the next rung as "domain 48 / 60, raters 1 / 2"."""
+    parts = []
+    for condition in gap:
+        current = condition["current"]
+        shown = "none" if current is None else f"{current:.0f}"
+        parts.append(f"{condition['condition']} {shown} / {condition['required']:g}")
+    return ", ".join(parts)
 
 
 def my_engagements_context(*, user, params):
-    today = timezone.localdate()
-    # One pass over the user's engagements orders them and counts what needs attention;
-    # only the rows of the requested page are then loaded in full.
-    facts = attention.fact_rows(
-        access.managed_engagements(user), today=today, fields=("partner__name", "name")
-    )
-    ordered = [row.pk for row in sorted(facts, key=worklist_order)]
-    page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
-    page.object_list = insights.load_in_order(list(page.object_list), activity=True, today=today)
-    series = insights.score_series(
-        engagement_ids=[e.pk for e in page.object_list],
-        since=today - dt.timedelta(days=SPARKLINE_DAYS - 1),
-    )
+    # The stored facts order the whole list in SQL; only the requested page is loaded.
+    engagements = attention.with_flags(access.managed_engagements(user))
+    ids = engagements.order_by(*WORKLIST_ORDER).values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(params.get("page"))
+    page.object_list = insights.load_in_order(list(page.object_list), activity=True)
     rows = [
-        {"engagement": e, "spark": charts.sparkline(series.get(e.pk, []))} for e in page.object_list
+        {
+            "engagement": e,
+            "spark": charts.sparkline(e.sparkline),
+            "next_rung": next_rung_text(e.next_rung_gap),
+        }
+        for e in page.object_list
     ]
     return {
         "page": page,
         "rows": rows,
-        "summary": attention.summarise(facts),
+        "summary": attention.summarise(access.managed_engagements(user)),
         "quick_log": quick_log_choices(),
     }

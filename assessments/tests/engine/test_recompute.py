@@ -29,6 +29,8 @@ WORKED_EVENTS = [
     ("strategy_invitation", "normal", dt.date(2026, 6, 25)),
     ("milestone_delivered", "normal", dt.date(2025, 5, 1)),
 ]
+# 12 for scoring and writing a batch, 5 for the portfolio facts stored after it (facts.py).
+RECOMPUTE_MAX_QUERIES = 17
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +70,7 @@ def worked_example(engagement_a):
 
 
 def test_worked_example_through_engagement_recompute(worked_example, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(RECOMPUTE_MAX_QUERIES):
         snapshot = services.engagement_recompute(engagement=worked_example, as_of=T)
     approx = pytest.approx
     assert snapshot.delivery == approx(51.41, abs=0.01)
@@ -215,7 +217,7 @@ def test_set_based_recompute_equals_single(partner_a, partner_b, am, django_asse
     LevelChange.objects.all().delete()
     Engagement.objects.update(level=1, score=None)
     services.engagements_recompute_all(as_of=T - dt.timedelta(days=40))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(RECOMPUTE_MAX_QUERIES):
         services.engagements_recompute_all(as_of=T)
     assert snapshot_values() == single
     assert dict(Engagement.objects.values_list("pk", "level")) == single_levels
@@ -230,7 +232,7 @@ def test_set_based_query_count_does_not_grow(partner_a, am):
         with CaptureQueriesContext(connection) as queries:
             assert services.engagements_recompute_all(as_of=T) == size
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 12
+    assert counts[0] == counts[1] <= RECOMPUTE_MAX_QUERIES
 
 
 def test_history_rebuild_makes_daily_snapshots(worked_example):

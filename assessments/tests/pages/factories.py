@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments import services
+from assessments.engine import facts
 from assessments.models import (
     AssessmentInvitation,
     LevelChange,
@@ -136,6 +137,17 @@ def grow_relationship(*, engagement, raters, logged_by, today=None, history_days
             services.history_rebuild(engagement_ids=[engagement.pk], days=history_days, until=today)
     engagement.refresh_from_db()
     return engagement
+
+
+def store_facts(today=None):
+    """Store the portfolio facts and month-end rung counts of every engagement, as the
+    recompute does after writing snapshots (the stories here write snapshots directly)."""
+    today = today or timezone.localdate()
+    ids = Engagement.objects.values_list("pk", flat=True)
+    facts.facts_refresh(
+        engagement_ids=ids, as_of=today, policy=ScoringPolicy.objects.get(is_active=True)
+    )
+    facts.rung_history_refresh(today=today)
 
 
 def snapshot(engagement, *, days_ago, score, level=1, today=None, **fields):

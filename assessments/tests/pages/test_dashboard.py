@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from partners.tests.factories import EngagementFactory, PartnerFactory
 
-from .factories import LevelChangeFactory, RatingFactory, snapshot
+from .factories import LevelChangeFactory, RatingFactory, snapshot, store_facts
 
 
 @pytest.fixture
@@ -34,6 +34,7 @@ def portfolio(partner_a, partner_b, am, other_am):
 
 
 def dashboard(client, leader, query=""):
+    store_facts()
     client.force_login(leader)
     response = client.get("/dashboard/" + query)
     assert response.status_code == 200

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments.models import MaturitySnapshot
 
-from .factories import LevelChangeFactory, RatingFactory, snapshot
+from .factories import LevelChangeFactory, RatingFactory, snapshot, store_facts
 from .test_dashboard import dashboard, portfolio, table  # noqa: F401 (fixture)
 
 
@@ -64,6 +64,7 @@ def test_tiles_bars_and_lists_link_to_their_filter_keeping_the_others(client, le
 
 
 def test_the_csv_follows_the_drill_down(client, leader, story):
+    store_facts()  # as the recompute after the story's evidence would
     client.force_login(leader)
 
     response = client.get("/dashboard/export.csv?attention=at_risk")

@@ -5,13 +5,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from assessments.engine.scoring import PolicyParams
 from assessments.pages import insights
-from assessments.pages.attention import fact_rows
+from assessments.pages.attention import summarise, with_flags
 from partners.models import Engagement
 from partners.tests.factories import ContactFactory, EngagementFactory
 
-from .factories import LevelChangeFactory, RatingFactory, local_noon, snapshot
+from .factories import LevelChangeFactory, RatingFactory, local_noon, snapshot, store_facts
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -22,8 +21,8 @@ def frozen_today(time_machine):
 
 
 def signals(engagement):
-    [row] = fact_rows(Engagement.objects.filter(pk=engagement.pk))
-    return row
+    store_facts()
+    return with_flags(Engagement.objects.filter(pk=engagement.pk)).get()
 
 
 @pytest.mark.parametrize(("before", "at_risk"), [(60.0, True), (59.9, False)])
@@ -97,10 +96,10 @@ def test_attention_ranks_risk_over_staleness_over_falling(partner_a, am):
     RatingFactory(engagement=falling)
     engagement("Stale", 50.0, 50.0)
 
-    rows = fact_rows(Engagement.objects.all(), fields=("name",))
-    ranked = sorted(rows, key=lambda row: -row.attention)
+    store_facts()
+    ranked = with_flags(Engagement.objects.all()).order_by("-attention")
 
-    assert [(row.extra[0], row.attention) for row in ranked] == [
+    assert [(row.name, row.attention) for row in ranked] == [
         ("Risky", 7),
         ("Stale", 2),
         ("Falling", 1),
@@ -108,7 +107,6 @@ def test_attention_ranks_risk_over_staleness_over_falling(partner_a, am):
 
 
 def test_trust_on_one_person_counts_single_raters_and_narrow_trust(partner_a, am):
-    policy = PolicyParams()
     single = EngagementFactory(partner=partner_a, name="Single", account_manager=am, level=1)
     RatingFactory(engagement=single)
     narrow = EngagementFactory(partner=partner_a, name="Narrow", account_manager=am, level=3)
@@ -118,10 +116,13 @@ def test_trust_on_one_person_counts_single_raters_and_narrow_trust(partner_a, am
     trusting = {"credibility": 5, "reliability": 5, "intimacy": 4, "self_orientation": 1}
     for _ in range(2):
         RatingFactory(engagement=broad, **trusting)
+    for engagement, raters in ((single, 1), (narrow, 2), (broad, 2)):
+        snapshot(engagement, days_ago=0, score=50.0, level=engagement.level, rater_count=raters)
 
-    rows, total = insights.trust_on_one_person(Engagement.objects.all(), policy=policy)
+    store_facts()
+    rows = insights.trust_on_one_person(Engagement.objects.all())
 
-    assert total == 2
+    assert Engagement.objects.filter(trust_on_one_person=True).count() == 2
     assert [(row["engagement"].name, row["raters"]) for row in rows] == [
         ("Narrow", 2),
         ("Single", 1),
@@ -149,9 +150,10 @@ def test_trust_on_one_person_reads_each_raters_latest_rating(partner_a, am):
         self_orientation=5,
     )
 
-    rows, total = insights.trust_on_one_person(Engagement.objects.all(), policy=PolicyParams())
+    store_facts()
+    rows = insights.trust_on_one_person(Engagement.objects.all())
 
-    assert (total, rows[0]["engagement"].name) == (1, "Turned")
+    assert [row["engagement"].name for row in rows] == ["Turned"]
 
 
 def test_month_ends_are_the_last_days_of_the_previous_twelve_months_then_today():
@@ -167,8 +169,10 @@ def test_rung_history_counts_snapshots_per_level_at_each_month_end(engagement_a,
     snapshot(engagement_b, days_ago=30, score=70.0, level=2)
     snapshot(engagement_a, days_ago=0, score=70.0, level=2)
 
-    history = dict(insights.rung_history(Engagement.objects.all(), today=TODAY))
+    store_facts()
+    current = summarise(Engagement.objects.all())["rungs"]
+    history = dict(insights.rung_history({}, current=current, today=TODAY))
 
     assert history[dt.date(2026, 5, 31)] == {1: 1, 2: 1}
-    assert history[TODAY] == {2: 1}
+    assert history[TODAY] == {2: 2}
     assert history[dt.date(2026, 4, 30)] == {}

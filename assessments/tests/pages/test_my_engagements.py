@@ -5,13 +5,15 @@ import datetime as dt
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
+from assessments.pages.worklist import next_rung_text
 from partners.models import Engagement, EngagementEvent
 from partners.tests.factories import EngagementFactory, EventFactory
 
-from .factories import InvitationFactory, RatingFactory, snapshot
+from .factories import InvitationFactory, RatingFactory, snapshot, store_facts
 
 
 def worklist(client, user):
+    store_facts()
     client.force_login(user)
     response = client.get("/engagements/mine/")
     assert response.status_code == 200
@@ -127,3 +129,22 @@ def test_empty_state(client, am):
     response = worklist(client, am)
 
     assert "You do not manage or work on any engagement yet." in response.content.decode()
+
+
+def test_next_rung_text_lists_each_unmet_condition():
+    gap = [
+        {"condition": "domain", "current": 48.2, "required": 60},
+        {"condition": "raters", "current": 1, "required": 2},
+        {"condition": "trust", "current": None, "required": 65},
+    ]
+
+    assert next_rung_text(gap) == "domain 48 / 60, raters 1 / 2, trust none / 65"
+
+
+def test_each_row_says_what_the_next_rung_needs(client, am, grown_a):
+    unmet = grown_a.snapshots.latest().explanation["unmet"]
+
+    html = worklist(client, am).content.decode()
+
+    assert unmet
+    assert f"<dt>Next rung needs</dt><dd>{next_rung_text(unmet)}</dd>" in html
