@@ -1,15 +1,30 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from . import access, selectors, services
 from .decorators import provider_required, register_editor_required
-from .forms import ContactForm, EngagementForm, EventForm, PartnerForm
+from .forms import (
+    ContactForm,
+    EngagementForm,
+    EventDeleteForm,
+    EventEditForm,
+    EventForm,
+    PartnerForm,
+)
 
 PAGE_SIZE = 25
+
+
+def _contacts_partner(request, slug):
+    """The partner whose contacts the user may change: 404 when not visible, 403 otherwise."""
+    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    if not access.can_change_contacts(request.user, partner):
+        raise PermissionDenied("Only people working for this partner may change its contacts.")
+    return partner
 
 
 def _paginate(request, queryset, per_page=PAGE_SIZE):
@@ -82,7 +97,7 @@ def contact_create(request, slug):
 
 @register_editor_required
 def contact_edit(request, slug, pk):
-    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    partner = _contacts_partner(request, slug)
     contact = get_object_or_404(partner.contacts, pk=pk)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
@@ -109,10 +124,13 @@ def engagement_create(request, slug):
 @login_required
 def engagement_edit(request, pk):
     engagement = access.get_changeable_engagement(request.user, pk)
-    form = EngagementForm(request.POST or None, instance=engagement)
+    reassign = access.can_reassign_engagement(request.user, engagement)
+    form = EngagementForm(request.POST or None, instance=engagement, reassign=reassign)
     if request.method == "POST" and form.is_valid():
         try:
-            services.engagement_update(engagement=engagement, data=form.cleaned_data)
+            services.engagement_update(
+                engagement=engagement, data=form.cleaned_data, user=request.user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -138,10 +156,12 @@ def event_create(request, pk):
 def event_edit(request, pk, event_pk):
     engagement = access.get_changeable_engagement(request.user, pk)
     event = get_object_or_404(engagement.events, pk=event_pk)
-    form = EventForm(request.POST or None, instance=event)
+    form = EventEditForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         try:
-            services.event_update(event=event, data=form.cleaned_data)
+            services.event_update(
+                event=event, data=form.cleaned_data, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -151,11 +171,17 @@ def event_edit(request, pk, event_pk):
     return render(request, "partners/event_form.html", context)
 
 
-@require_POST
 @login_required
 def event_delete(request, pk, event_pk):
     engagement = access.get_changeable_engagement(request.user, pk)
     event = get_object_or_404(engagement.events, pk=event_pk)
-    services.event_delete(event=event)
-    messages.success(request, f"Event “{event.title}” deleted.")
-    return redirect(engagement)
+    if not access.can_delete_event(request.user, event):
+        raise PermissionDenied("Only the account manager or leadership may delete this event.")
+    form = EventDeleteForm(request.POST or None)
+    if request.method == "POST" and _save(
+        form, services.event_delete, event=event, user=request.user
+    ):
+        messages.success(request, f"Event “{event.title}” deleted.")
+        return redirect(engagement)
+    context = {"form": form, "engagement": engagement, "event": event}
+    return render(request, "partners/event_delete.html", context)

@@ -108,10 +108,12 @@ def test_event_log_refuses_closed_engagement(engagement_a, am):
 
 def test_event_update_and_delete_bump_version(engagement_a, am):
     event = log(engagement_a, am)
-    services.event_update(event=event, data={"title": "Release 2.5", "impact": "low"})
+    services.event_update(
+        event=event, data={"title": "Release 2.5", "impact": "low"}, reason="Smaller release"
+    )
     event.refresh_from_db()
     assert (event.title, event.impact) == ("Release 2.5", "low")
-    services.event_delete(event=event)
+    services.event_delete(event=event, user=am, reason="Logged twice")
     engagement_a.refresh_from_db()
     assert engagement_a.evidence_version == 3
     assert not EngagementEvent.objects.exists()
