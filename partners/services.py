@@ -224,6 +224,7 @@ def event_delete(*, event, user, reason):
         raise ValidationError({"reason": REASON_REQUIRED})
     engagement_id = event.engagement_id
     event._change_reason = reason.strip()
+    event._history_user = user
     event.delete()
     evidence_bump(engagement_ids=[engagement_id])
 
