@@ -19,6 +19,7 @@ from assessments.models import LIKERT_ITEMS, AssessmentInvitation, TrustAssessme
 from assessments.tests.factories import AssessmentFactory
 from partners import services as partner_services
 from partners.tests.factories import ContactFactory
+from partners.tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +279,18 @@ def test_invitations_are_all_or_nothing(am, engagement_a, partner_b, pia):
         )
     assert not AssessmentInvitation.objects.exists()
     assert mail.outbox == []
+
+
+def test_an_email_change_in_admin_withdraws_the_open_links(client, am, engagement_a, pia):
+    invitation, _ = invite(engagement_a, pia, am)
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    url = reverse("admin:partners_contact_change", args=[pia.pk])
+
+    response = client.post(
+        url,
+        {"partner": pia.partner_id, "name": "Pia", "email": "someone@else.example", "title": ""},
+    )
+
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
