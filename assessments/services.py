@@ -273,6 +273,7 @@ def _invitation_new(*, engagement, contact, created_by):
         expires_at=now + INVITATION_LIFETIME,
         sent_to=contact.email,
     )
+    invitation._history_user = created_by
     invitation.save()
     return invitation, raw_token
 
@@ -282,6 +283,7 @@ def _token_renew(*, invitation):
     invitation.token_hash = hash_token(raw_token)
     invitation.exchanged_at = None
     invitation.sent_to = invitation.contact.email
+    invitation._change_reason = "New link sent as a reminder"
     invitation.save(update_fields=["token_hash", "exchanged_at", "sent_to"])
     return raw_token
 
