@@ -144,9 +144,20 @@ def engagement_update(*, engagement, data, user=None) -> Engagement:
     """
     if user is not None:
         _refuse_reassignment(engagement=engagement, data=data, user=user)
+    if "team" in data:
+        # The history keeps fields, not the team (many-to-many): a change says so in words.
+        before = set(engagement.team.values_list("pk", flat=True))
+        if before != {member.pk for member in data["team"]}:
+            names = sorted(m.get_full_name() or m.username for m in data["team"]) or ["nobody"]
+            engagement._change_reason = "Team changed to " + ", ".join(names)
     _apply(engagement, ENGAGEMENT_FIELDS, data)
     engagement.full_clean()
-    engagement.save(update_fields=[f for f in ENGAGEMENT_FIELDS if f in data])
+    fields = [f for f in ENGAGEMENT_FIELDS if f in data]
+    if fields:
+        engagement.save(update_fields=fields)
+    elif hasattr(engagement, "_change_reason"):
+        # A team-only change saves no field, so no history entry would be written.
+        Engagement.history.bulk_history_create([engagement], update=True, default_user=user)
     if "team" in data:
         engagement.team.set(data["team"])
     return engagement

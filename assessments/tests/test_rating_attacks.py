@@ -57,8 +57,14 @@ def token_from(message):
 
 def test_the_invitation_stores_the_address_it_was_sent_to(engagement_a, pia, am):
     invitation, _ = invite(engagement_a, pia, am)
+    api = APIClient()
+    api.force_authenticate(am)
+
+    shown = api.get(f"/api/v1/invitations/{invitation.pk}/").json()
+
     assert invitation.sent_to == "pia@acme.example"
     assert mail.outbox[-1].to == ["pia@acme.example"]
+    assert (shown["sent_to"], shown["revoked_at"]) == ("pia@acme.example", None)
 
 
 def test_the_planted_address_attack_is_closed(client, am, engagement_a, pia):

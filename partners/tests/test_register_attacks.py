@@ -180,3 +180,6 @@ def test_the_account_manager_and_leadership_reassign(
     )
     engagement_a.refresh_from_db()
     assert (engagement_a.account_manager, list(engagement_a.team.all())) == (other_am, [other_am])
+    changes = engagement_a.history.order_by("history_id")
+    assert [c.history_change_reason for c in changes][-2] == "Team changed to Otto Other"
+    assert changes.last().history_user == leader
