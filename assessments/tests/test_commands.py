@@ -1,9 +1,11 @@
+import itertools
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from assessments import services
 from assessments.models import LevelChange, MaturitySnapshot, TrustAssessment
 from partners.models import Contact, Engagement, EngagementEvent, Partner
 
@@ -87,3 +89,18 @@ def test_admin_event_edit_marks_engagement_dirty(client, engagement_a, django_us
     engagement_a.refresh_from_db()
     assert not EngagementEvent.objects.exists()
     assert engagement_a.evidence_version == 1
+
+
+def test_seed_demo_keeps_the_30_day_rating_rule():
+    call_command("seed_demo", history_days=1, stdout=StringIO())
+    ratings = TrustAssessment.objects.filter(side="client").order_by(
+        "engagement_id", "rater_contact_id", "submitted_at"
+    )
+    too_close = [
+        (a.pk, b.pk)
+        for a, b in itertools.pairwise(ratings)
+        if (a.engagement_id, a.rater_contact_id) == (b.engagement_id, b.rater_contact_id)
+        and b.submitted_at - a.submitted_at < services.RATING_INTERVAL
+    ]
+    assert ratings.count() > 100
+    assert too_close == []
