@@ -91,7 +91,7 @@ def test_admin_event_edit_marks_engagement_dirty(client, engagement_a, django_us
     assert engagement_a.evidence_version == 1
 
 
-def test_seed_demo_keeps_the_30_day_rating_rule():
+def test_seed_demo_keeps_the_30_day_rating_rule(development):
     call_command("seed_demo", history_days=1, stdout=StringIO())
     ratings = TrustAssessment.objects.filter(side="client").order_by(
         "engagement_id", "rater_contact_id", "submitted_at"
