@@ -96,6 +96,14 @@ def staff(db):
 
 
 @pytest.fixture
+def teammate(engagement_a):
+    """An account manager on engagement A's team who is not its account manager."""
+    user = make_user("teammate", ACCOUNT_MANAGERS, first_name="Tim", last_name="Mate")
+    engagement_a.team.add(user)
+    return user
+
+
+@pytest.fixture
 def partner_a(db):
     return PartnerFactory(name="Acme Logistics", industry="Logistics")
 

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
 
 from partners.admin import EvidenceAdminMixin
 
@@ -43,7 +44,7 @@ class TrustAssessmentAdmin(EvidenceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AssessmentInvitation)
-class AssessmentInvitationAdmin(admin.ModelAdmin):
+class AssessmentInvitationAdmin(SimpleHistoryAdmin):
     list_display = ["engagement", "contact", "created_at", "expires_at", "reminded_at", "used_at"]
     list_filter = ["used_at", "expires_at"]
     search_fields = ["engagement__name", "contact__name", "contact__email"]
@@ -60,7 +61,7 @@ class AssessmentInvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoringPolicy)
-class ScoringPolicyAdmin(admin.ModelAdmin):
+class ScoringPolicyAdmin(SimpleHistoryAdmin):
     """A policy used by a snapshot is immutable: saving a change creates a new version."""
 
     list_display = [

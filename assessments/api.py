@@ -133,7 +133,7 @@ class EngagementViewSet(ReadCreateUpdateViewSet):
 
     def perform_update(self, serializer):
         engagement = partner_services.engagement_update(
-            engagement=serializer.instance, data=serializer.validated_data
+            engagement=serializer.instance, data=serializer.validated_data, user=self.request.user
         )
         serializer.instance = self.get_queryset().get(pk=engagement.pk)
 

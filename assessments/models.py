@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from partners.models import Contact, Dimension, Engagement, Level, display_name
 
@@ -195,8 +196,15 @@ class AssessmentInvitation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
+    # The address the link went to: the contact's email may change later (issue 16, item 1).
+    sent_to = models.EmailField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    send_failed_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The first visit trades the emailed token for the visitor's session, so a link copied
+    # from an access log no longer opens the form (issue 16, item 6).
+    exchanged_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
     assessment = models.OneToOneField(
         TrustAssessment,
@@ -205,6 +213,8 @@ class AssessmentInvitation(models.Model):
         on_delete=models.SET_NULL,
         related_name="invitation",
     )
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -217,12 +227,14 @@ class AssessmentInvitation(models.Model):
 
     @property
     def is_open(self):
-        return self.used_at is None and self.expires_at > timezone.now()
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
     def refuse_use(self):
         """Raise ValidationError when this invitation can no longer be answered."""
         if self.used_at is not None:
             raise ValidationError("This rating link has already been used.")
+        if self.revoked_at is not None:
+            raise ValidationError("This rating link has been withdrawn.")
         if self.expires_at <= timezone.now():
             raise ValidationError("This rating link has expired.")
 
@@ -277,6 +289,8 @@ class ScoringPolicy(models.Model):
         related_name="+",
     )
     activated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-version"]

@@ -8,9 +8,9 @@ recomputes. This module imports both `services` and `tasks`; neither imports it.
 from django.db import transaction
 from django.dispatch import receiver
 
-from partners.signals import evidence_changed
+from partners.signals import contact_email_changed, evidence_changed
 
-from .services import enqueue, level_changes_recorded
+from .services import enqueue, invitations_revoke_for_contact, level_changes_recorded
 from .tasks import notify_level_change, recompute_engagement
 
 
@@ -26,3 +26,12 @@ def notify_on_level_change(sender, level_change_ids, **kwargs):
     """Enqueue one notification email per level change."""
     for level_change_id in level_change_ids:
         transaction.on_commit(lambda pk=level_change_id: enqueue(notify_level_change, pk))
+
+
+@receiver(contact_email_changed, dispatch_uid="assessments.revoke_on_email_change")
+def revoke_on_email_change(sender, contact, old_email, new_email, **kwargs):
+    """Withdraw the open rating links of a contact whose email changed, in the same
+    transaction as the change: a link sent to the old address must not outlive it."""
+    invitations_revoke_for_contact(
+        contact=contact, reason=f"The contact's email changed from {old_email} to {new_email}"
+    )

@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -48,6 +49,15 @@ def invitation_for_token(raw_token):
     return (
         AssessmentInvitation.objects.select_related("engagement__partner", "contact")
         .filter(token_hash=hash_token(raw_token))
+        .first()
+    )
+
+
+def invitation_for_session(pk):
+    """The invitation a browser's session holds, or None."""
+    return (
+        AssessmentInvitation.objects.select_related("engagement__partner", "contact")
+        .filter(pk=pk)
         .first()
     )
 
@@ -442,3 +452,40 @@ def copy_binary(sql, params, columns):
     header = 19  # signature, flags, header extension length
     body = buffer.getbuffer()[header:-2]  # the trailer is a 16-bit -1
     return np.frombuffer(body, dtype=np.dtype(layout))
+
+
+@dataclass
+class InvitationStatus:
+    """Where a contact stands with rating one engagement, for the invite page."""
+
+    contact: Contact
+    open_invitation: AssessmentInvitation | None
+    last_rated_at: dt.datetime | None
+
+    @property
+    def never_asked(self):
+        return self.open_invitation is None and self.last_rated_at is None
+
+
+def invitation_statuses(*, engagement):
+    """Every contact of the engagement's partner with their open invitation and last client
+    rating of this engagement. Three queries."""
+    contacts = list(engagement.partner.contacts.order_by("-is_product_owner", "name"))
+    open_invitations = {
+        invitation.contact_id: invitation
+        for invitation in AssessmentInvitation.objects.filter(
+            engagement=engagement,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).order_by("created_at")
+    }
+    last_rated = dict(
+        TrustAssessment.objects.filter(engagement=engagement, side=TrustAssessment.Side.CLIENT)
+        .values_list("rater_contact_id")
+        .annotate(last=Max("submitted_at"))
+    )
+    return [
+        InvitationStatus(contact, open_invitations.get(contact.pk), last_rated.get(contact.pk))
+        for contact in contacts
+    ]

@@ -7,6 +7,7 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -41,6 +42,11 @@ logger = logging.getLogger(__name__)
 INVITATION_LIFETIME = dt.timedelta(days=14)
 REMINDER_AFTER = dt.timedelta(days=7)
 RATING_DUE_AFTER = dt.timedelta(days=90)
+# A contact rates an engagement at most once in this period (issue 16, item 2).
+RATING_INTERVAL = dt.timedelta(days=30)
+# Bad rating tokens one IP address may try per window before /rate/<token>/ answers 429.
+BAD_TOKEN_LIMIT = 20
+BAD_TOKEN_WINDOW_SECONDS = 600
 
 
 # Sent with the `LevelChange` rows a recompute recorded, inside its transaction. The receiver
@@ -197,10 +203,12 @@ def assessment_submit(
 ) -> TrustAssessment:
     """Save a rating and mark the engagement for recompute.
 
-    A client rating needs the rater's contact, which must belong to the engagement's partner.
-    An invitation is locked, checked (not used, not expired, for this engagement) and marked
-    used in the same transaction, so a link can never be answered twice. `barriers` are
-    `TrustBarrier` codes; they are stored with the rating and never change the score.
+    A client rating needs the rater's contact, which must belong to the engagement's partner,
+    and must be at least 30 days from that contact's other ratings of the engagement, before or
+    after it (backfills with explicit dates too). An invitation is locked, checked (not used,
+    not expired, for this engagement) and marked used in the same transaction, so a link can
+    never be answered twice. `barriers` are `TrustBarrier` codes; they are stored with the
+    rating and never change the score.
     """
     _validate_answers(answers, recommend)
     _validate_barriers(barriers)
@@ -215,6 +223,8 @@ def assessment_submit(
         raise ValidationError("A client rating must come from a contact of the partner.")
     submitted_at = submitted_at or timezone.now()
     engagement.refuse_evidence_on(timezone.localtime(submitted_at).date())
+    if client_side:
+        _refuse_rating_too_soon(engagement=engagement, contact=rater_contact, at=submitted_at)
     assessment = TrustAssessment(
         engagement=engagement,
         side=side,
@@ -265,6 +275,32 @@ def rating_submit(*, engagement, user, answers, invitation=None, **details) -> T
     )
 
 
+def _refuse_rating_too_soon(*, engagement, contact, at):
+    """One contact, one engagement: one client rating per 30 days, so a single rater cannot
+    outvote the others by rating again and again."""
+    # Locking the contact serialises concurrent submissions of the same contact, so twenty
+    # parallel requests cannot all pass the check before any of them is saved.
+    Contact.objects.select_for_update().filter(pk=contact.pk).first()
+    near = (
+        TrustAssessment.objects.filter(
+            engagement=engagement,
+            rater_contact=contact,
+            side=TrustAssessment.Side.CLIENT,
+            submitted_at__gt=at - RATING_INTERVAL,
+            submitted_at__lt=at + RATING_INTERVAL,
+        )
+        .order_by("-submitted_at")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    if near is not None:
+        rated_on = timezone.localtime(near).date()
+        again = rated_on + RATING_INTERVAL
+        raise ValidationError(
+            f"You rated this on {rated_on:%d %b %Y}; you can rate again from {again:%d %b %Y}."
+        )
+
+
 def _rating_email(*, invitation, raw_token, reminder):
     link = settings.SITE_URL + reverse("assessments:rate", args=[raw_token])
     context = {
@@ -289,42 +325,197 @@ def _provider_sender():
 
 def _send_invitation(*, invitation, raw_token, reminder=False):
     subject, body = _rating_email(invitation=invitation, raw_token=raw_token, reminder=reminder)
-    send_mail(subject, body, _provider_sender(), [invitation.contact.email])
+    send_mail(subject, body, _provider_sender(), [invitation.sent_to])
+
+
+def _deliver(*, invitation, raw_token, reminder=False):
+    """Email one invitation; a failure is logged and recorded on the invitation, never raised,
+    so one bad address (or header) cannot stop the others. True when sent."""
+    now = timezone.now()
+    try:
+        _send_invitation(invitation=invitation, raw_token=raw_token, reminder=reminder)
+    except Exception:
+        logger.exception("Could not email rating invitation %s.", invitation.pk)
+        invitation.send_failed_at = now
+        AssessmentInvitation.objects.filter(pk=invitation.pk).update(send_failed_at=now)
+        return False
+    sent = {"reminded_at": now} if reminder else {"sent_at": now}
+    invitation.send_failed_at = None
+    for field, value in sent.items():
+        setattr(invitation, field, value)
+    AssessmentInvitation.objects.filter(pk=invitation.pk).update(send_failed_at=None, **sent)
+    return True
+
+
+def _refuse_invitations(*, engagement, contacts):
+    if engagement.status == Engagement.Status.CLOSED:
+        raise ValidationError("This engagement is closed; it takes no new ratings.")
+    if any(contact.partner_id != engagement.partner_id for contact in contacts):
+        raise ValidationError("The contact does not belong to this engagement's partner.")
+
+
+def open_invitation(*, engagement, contact):
+    return AssessmentInvitation.objects.filter(
+        engagement=engagement,
+        contact=contact,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).first()
+
+
+def _invitation_new(*, engagement, contact, created_by):
+    raw_token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = AssessmentInvitation(
+        engagement=engagement,
+        contact=contact,
+        token_hash=hash_token(raw_token),
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+        sent_to=contact.email,
+    )
+    invitation._history_user = created_by
+    invitation.save()
+    return invitation, raw_token
+
+
+def _token_renew(*, invitation):
+    raw_token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(raw_token)
+    invitation.exchanged_at = None
+    invitation.sent_to = invitation.contact.email
+    invitation._change_reason = "New link sent as a reminder"
+    invitation.save(update_fields=["token_hash", "exchanged_at", "sent_to"])
+    return raw_token
+
+
+def invitations_create(*, engagement, contacts, created_by):
+    """Ask several contacts for a rating, all or nothing. Returns (created, reminded): lists of
+    invitations.
+
+    A contact who already has an open invitation to this engagement is reminded instead (a
+    fresh link for the same invitation): never two open invitations for one contact. The
+    emails go out after the commit, each in its own try (a failed send is recorded on the
+    invitation and shown on the invite page).
+    """
+    _refuse_invitations(engagement=engagement, contacts=contacts)
+    created, reminded, outbox = [], [], []
+    with transaction.atomic():
+        # Locking the contacts serialises two requests inviting the same person, so both
+        # cannot find "no open invitation" and create one each.
+        list(Contact.objects.select_for_update().filter(pk__in=[c.pk for c in contacts]))
+        for contact in contacts:
+            invitation = open_invitation(engagement=engagement, contact=contact)
+            if invitation is not None:
+                outbox.append((invitation, _token_renew(invitation=invitation), True))
+                reminded.append(invitation)
+            else:
+                invitation, raw_token = _invitation_new(
+                    engagement=engagement, contact=contact, created_by=created_by
+                )
+                outbox.append((invitation, raw_token, False))
+                created.append(invitation)
+        transaction.on_commit(lambda: _deliver_all(outbox))
+    return created, reminded
+
+
+def _deliver_all(outbox):
+    for invitation, raw_token, reminder in outbox:
+        _deliver(invitation=invitation, raw_token=raw_token, reminder=reminder)
 
 
 def invitation_create(*, engagement, contact, created_by):
-    """Create a rating invitation and email its link. Returns (invitation, raw_token).
+    """Ask one contact for a rating (or remind them of their open invitation). Returns
+    (invitation, raw_token); the email goes out after the commit.
 
     Only the token's SHA-256 is stored; the raw token exists in the email alone.
     """
-    if contact.partner_id != engagement.partner_id:
-        raise ValidationError("The contact does not belong to this engagement's partner.")
-    if engagement.status == Engagement.Status.CLOSED:
-        raise ValidationError("This engagement is closed; it takes no new ratings.")
-    raw_token = secrets.token_urlsafe(32)
-    now = timezone.now()
+    _refuse_invitations(engagement=engagement, contacts=[contact])
     with transaction.atomic():
-        invitation = AssessmentInvitation.objects.create(
-            engagement=engagement,
-            contact=contact,
-            token_hash=hash_token(raw_token),
-            created_by=created_by,
-            created_at=now,
-            expires_at=now + INVITATION_LIFETIME,
-            sent_at=now,
+        Contact.objects.select_for_update().filter(pk=contact.pk).first()
+        invitation = open_invitation(engagement=engagement, contact=contact)
+        reminder = invitation is not None
+        if reminder:
+            raw_token = _token_renew(invitation=invitation)
+        else:
+            invitation, raw_token = _invitation_new(
+                engagement=engagement, contact=contact, created_by=created_by
+            )
+        transaction.on_commit(
+            lambda: _deliver(invitation=invitation, raw_token=raw_token, reminder=reminder)
         )
-    _send_invitation(invitation=invitation, raw_token=raw_token)
     return invitation, raw_token
+
+
+@transaction.atomic
+def invitation_remind(*, invitation):
+    """Email a fresh link for an open invitation (after the commit); the old link stops
+    working. Refused (ValidationError) when the invitation is no longer open."""
+    invitation = AssessmentInvitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation.refuse_use()
+    raw_token = _token_renew(invitation=invitation)
+    transaction.on_commit(
+        lambda: _deliver(invitation=invitation, raw_token=raw_token, reminder=True)
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation, reason=""):
+    """Withdraw an open invitation: its link answers 410 from now on."""
+    invitation = AssessmentInvitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation.refuse_use()
+    now = timezone.now()
+    invitation.revoked_at = now
+    invitation.expires_at = min(invitation.expires_at, now)
+    invitation._change_reason = reason
+    invitation.save(update_fields=["revoked_at", "expires_at"])
+    return invitation
+
+
+def invitations_revoke_for_contact(*, contact, reason):
+    """Withdraw every open invitation of a contact (their email changed: the links went to an
+    address that is no longer theirs)."""
+    open_invitations = AssessmentInvitation.objects.filter(
+        contact=contact, used_at__isnull=True, revoked_at__isnull=True
+    )
+    for invitation in open_invitations:
+        invitation_revoke(invitation=invitation, reason=reason)
 
 
 def invitation_renew_token(*, invitation):
     """A fresh token for a reminder: the old link stops working, the new one is emailed."""
-    raw_token = secrets.token_urlsafe(32)
-    invitation.token_hash = hash_token(raw_token)
-    invitation.reminded_at = timezone.now()
-    invitation.save(update_fields=["token_hash", "reminded_at"])
-    _send_invitation(invitation=invitation, raw_token=raw_token, reminder=True)
+    raw_token = _token_renew(invitation=invitation)
+    _deliver(invitation=invitation, raw_token=raw_token, reminder=True)
     return raw_token
+
+
+def invitation_exchange(*, invitation):
+    """Mark the link as opened: from now on the token alone no longer opens the form (the
+    visitor's session does). Refused when already opened, used, expired or withdrawn."""
+    invitation.refuse_use()
+    opened = AssessmentInvitation.objects.filter(
+        pk=invitation.pk, exchanged_at__isnull=True
+    ).update(exchanged_at=timezone.now())
+    if not opened:
+        raise ValidationError("This rating link has already been opened in another browser.")
+
+
+def rating_link_blocked(*, address):
+    """True when `address` tried too many bad rating tokens in the current window."""
+    return cache.get(f"bad-rating-token:{address}", 0) >= BAD_TOKEN_LIMIT
+
+
+def rating_link_refused(*, address):
+    """Count one bad rating token from `address`; the window starts at the first one."""
+    key = f"bad-rating-token:{address}"
+    if not cache.add(key, 1, timeout=BAD_TOKEN_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=BAD_TOKEN_WINDOW_SECONDS)
 
 
 def invitations_send_due(*, now=None):
@@ -335,7 +526,11 @@ def invitations_send_due(*, now=None):
     now = now or timezone.now()
     invited = 0
     for engagement, contact in selectors.due_invitation_pairs(now=now, due_after=RATING_DUE_AFTER):
-        invitation_create(engagement=engagement, contact=contact, created_by=None)
+        try:
+            invitation_create(engagement=engagement, contact=contact, created_by=None)
+        except ValidationError:
+            logger.exception("Could not invite %s to rate engagement %s.", contact, engagement)
+            continue
         invited += 1
     reminded = 0
     due_reminders = AssessmentInvitation.objects.select_related("engagement", "contact").filter(

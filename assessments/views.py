@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.client_ip import client_ip
 from partners import access
 from partners import selectors as partner_selectors
 from partners import services as partner_services
@@ -29,6 +30,7 @@ from .forms import (
 )
 from .models import Backtest, PlanItem, ScoringPolicy
 from .pages import collaboration, organisation, policy_lab, portfolio
+from .pages.changes import changes_page
 from .pages.partner import partner_context
 from .pages.progress import progress_context
 from .pages.rating import rating_form_context
@@ -113,6 +115,15 @@ def engagement_detail(request, pk):
     return render(request, "assessments/engagement_detail.html", context)
 
 
+@require_safe
+@provider_required
+def engagement_changes(request, pk):
+    engagement = access.get_visible_engagement(request.user, pk)
+    page = changes_page(engagement=engagement, params=request.GET)
+    context = {"engagement": engagement, "page": page}
+    return render(request, "assessments/engagement_changes.html", context)
+
+
 def _submit_rating(request, form, engagement, invitation=None):
     """Validate and save a rating; errors land on the form. Returns the assessment or None."""
     if not form.is_valid():
@@ -132,23 +143,52 @@ def _submit_rating(request, form, engagement, invitation=None):
         return None
 
 
+RATING_SESSION_KEY = "rating_invitation"
+
+
+def _link_refused(request, reason, status):
+    return render(request, "assessments/rate_refused.html", {"reason": reason}, status=status)
+
+
+@never_cache
+@require_safe
+def rate(request, token):
+    """The emailed link: the first visit trades the token for this browser's session and
+    redirects to a URL without it, so the token in an access log opens nothing."""
+    address = client_ip(request)
+    if services.rating_link_blocked(address=address):
+        return _link_refused(request, "Too many invalid rating links. Try again later.", 429)
+    invitation = selectors.invitation_for_token(token)
+    if invitation is not None and request.session.get(RATING_SESSION_KEY) == invitation.pk:
+        return redirect("assessments:rate_session")
+    refusal = _refusal(invitation)
+    if refusal is None:
+        try:
+            services.invitation_exchange(invitation=invitation)
+        except ValidationError as error:
+            refusal = " ".join(error.messages) + " Ask your account manager for a new link."
+    if refusal:
+        services.rating_link_refused(address=address)
+        return _link_refused(request, refusal, 410 if invitation else 404)
+    request.session.cycle_key()
+    request.session[RATING_SESSION_KEY] = invitation.pk
+    return redirect("assessments:rate_session")
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
-def rate(request, token):
-    """The emailed rating form: no sign-in, single use, expires."""
-    invitation = selectors.invitation_for_token(token)
+def rate_session(request):
+    """The rating form of the invitation this browser opened: single use, expires."""
+    pk = request.session.get(RATING_SESSION_KEY)
+    invitation = selectors.invitation_for_session(pk) if pk else None
     refusal = _refusal(invitation)
     if refusal:
-        return render(
-            request,
-            "assessments/rate_refused.html",
-            {"reason": refusal},
-            status=410 if invitation else 404,
-        )
+        return _link_refused(request, refusal, 410 if invitation else 404)
     form = AssessmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and _submit_rating(
         request, form, invitation.engagement, invitation=invitation
     ):
+        request.session.pop(RATING_SESSION_KEY, None)
         return redirect("assessments:rate_thanks")
     context = rating_form_context(form=form, engagement=invitation.engagement)
     context["rater"] = invitation.contact
@@ -274,19 +314,68 @@ def invitation_create(request, pk):
     form = InvitationForm(request.POST if request.method == "POST" else None, engagement=engagement)
     if request.method == "POST" and form.is_valid():
         try:
-            for contact in form.cleaned_data["contacts"]:
-                services.invitation_create(
-                    engagement=engagement, contact=contact, created_by=request.user
-                )
+            created, reminded = services.invitations_create(
+                engagement=engagement,
+                contacts=list(form.cleaned_data["contacts"]),
+                created_by=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            names = ", ".join(c.name for c in form.cleaned_data["contacts"])
-            messages.success(request, f"Rating link sent to {names}.")
-            return redirect(engagement)
-    open_invitations = selectors.open_invitations(engagement=engagement)
-    context = {"form": form, "engagement": engagement, "open_invitations": open_invitations}
+            for message in invitation_messages(created=created, reminded=reminded):
+                messages.success(request, message)
+            return redirect("assessments:invitation_create", engagement.pk)
+    context = {
+        "form": form,
+        "engagement": engagement,
+        "statuses": selectors.invitation_statuses(engagement=engagement),
+    }
     return render(request, "assessments/invitation_form.html", context)
+
+
+def invitation_messages(*, created, reminded):
+    names = ", ".join
+    if created:
+        yield f"Rating link sent to {names(i.contact.name for i in created)}."
+    if reminded:
+        yield (
+            f"{names(i.contact.name for i in reminded)} already had an open invitation: "
+            "we sent a reminder instead of a second invitation."
+        )
+
+
+def _invitation_action(request, pk, invitation_pk, action, done):
+    engagement = access.get_changeable_engagement(request.user, pk)
+    invitation = get_object_or_404(
+        engagement.invitations.select_related("contact"), pk=invitation_pk
+    )
+    try:
+        action(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done.format(name=invitation.contact.name))
+    return redirect("assessments:invitation_create", engagement.pk)
+
+
+@require_POST
+@login_required
+def invitation_remind(request, pk, invitation_pk):
+    return _invitation_action(
+        request, pk, invitation_pk, services.invitation_remind, "Reminder sent to {name}."
+    )
+
+
+@require_POST
+@login_required
+def invitation_revoke(request, pk, invitation_pk):
+    return _invitation_action(
+        request,
+        pk,
+        invitation_pk,
+        services.invitation_revoke,
+        "The invitation of {name} was withdrawn; its link no longer works.",
+    )
 
 
 @login_required

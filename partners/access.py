@@ -118,3 +118,36 @@ def get_changeable_engagement(user, pk):
     if not can_change_engagement(user, engagement):
         raise PermissionDenied("You may not change this engagement.")
     return engagement
+
+
+def changeable_contact_partners(user):
+    """Partners whose contacts the user may edit: leadership and staff any; an account
+    manager only those they work for, on one of the partner's engagements. A contact's email
+    decides where rating links go, so it is not for everyone who can read it."""
+    if not is_provider_staff(user):
+        return Partner.objects.none()
+    if is_leadership(user) or user.is_staff:
+        return Partner.objects.all()
+    return Partner.objects.filter(pk__in=changeable_engagements(user).values("partner_id"))
+
+
+def can_change_contacts(user, partner):
+    return changeable_contact_partners(user).filter(pk=partner.pk).exists()
+
+
+def can_reassign_engagement(user, engagement):
+    """Change who runs an engagement (account manager, team): its account manager, leadership
+    and staff; a team member may not make themselves the manager."""
+    return is_provider_staff(user) and (
+        is_leadership(user) or user.is_staff or engagement.account_manager_id == user.pk
+    )
+
+
+def can_delete_event(user, event):
+    """A negative event, or one older than 30 days, is the record of something that happened:
+    only the engagement's account manager or leadership may remove it."""
+    if not can_change_engagement(user, event.engagement):
+        return False
+    if not event.is_protected:
+        return True
+    return is_leadership(user) or event.engagement.account_manager_id == user.pk

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.db import transaction
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Contact, Engagement, EngagementEvent, Partner
-from .services import evidence_bump
+from .services import contact_update, evidence_bump
+from .signals import contact_email_changed
 
 
 class EvidenceAdminMixin:
@@ -33,25 +35,43 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(SimpleHistoryAdmin):
     list_display = ["name", "industry", "created_at"]
     list_filter = ["industry"]
     search_fields = ["name", "industry"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ContactInline]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Emails changed in the inline withdraw the open rating links, as in the service.
+        for contact_form in formset.forms:
+            old_email = contact_form.initial.get("email")
+            if old_email and "email" in contact_form.changed_data:
+                contact = contact_form.instance
+                contact_email_changed.send(
+                    sender=Contact, contact=contact, old_email=old_email, new_email=contact.email
+                )
+
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(SimpleHistoryAdmin):
     list_display = ["name", "email", "partner", "title", "is_product_owner", "user"]
     list_filter = ["is_product_owner", "partner"]
     search_fields = ["name", "email", "partner__name"]
     list_select_related = ["partner", "user"]
     autocomplete_fields = ["partner", "user"]
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, so an email change withdraws the open rating links here too.
+        if change:
+            contact_update(contact=obj, data={})
+        else:
+            super().save_model(request, obj, form, change)
+
 
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
         "partner",
@@ -70,7 +90,7 @@ class EngagementAdmin(admin.ModelAdmin):
 
 
 @admin.register(EngagementEvent)
-class EngagementEventAdmin(EvidenceAdminMixin, admin.ModelAdmin):
+class EngagementEventAdmin(EvidenceAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "engagement",

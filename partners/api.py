@@ -7,7 +7,12 @@ client product owners get 403 here (they read their engagements in `assessments.
 """
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -65,6 +70,21 @@ class ChangesEngagementToWrite(permissions.BasePermission):
             return True
         engagement_id = obj.pk if isinstance(obj, Engagement) else obj.engagement_id
         return access.changeable_engagements(request.user).filter(pk=engagement_id).exists()
+
+
+class ChangesContactsToWrite(permissions.BasePermission):
+    """A partner's contacts are changed by the account managers who work for that partner,
+    leadership and staff: a contact's email decides where rating links go. (Adding a contact
+    stays open to provider staff: a new contact can only be invited by those who may change
+    one of the partner's engagements.)"""
+
+    message = "Only people working for this partner may change its contacts."
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        partner = obj if isinstance(obj, Partner) else obj.partner
+        return access.can_change_contacts(request.user, partner)
 
 
 # --- What a resource offers -----------------------------------------------------------------
@@ -126,7 +146,7 @@ class PartnerViewSet(ReadCreateUpdateViewSet):
     partial_update=extend_schema(summary="Change some of a contact's details"),
 )
 class ContactViewSet(ReadCreateUpdateViewSet):
-    permission_classes = [IsProviderStaff]
+    permission_classes = [IsProviderStaff, ChangesContactsToWrite]
     filterset_fields = ["partner", "is_product_owner"]
 
     def get_queryset(self):
@@ -187,7 +207,17 @@ file that cannot be read at all as 400 with `file`."""
     ),
     update=extend_schema(summary="Replace an event"),
     partial_update=extend_schema(summary="Change some of an event"),
-    destroy=extend_schema(summary="Delete an event"),
+    destroy=extend_schema(
+        summary="Delete an event",
+        description="A negative event, or one older than 30 days, only by the engagement's "
+        "account manager or leadership. Without a reason: 400, nothing deleted.",
+        parameters=[
+            OpenApiParameter("reason", str, required=True, description="Why: kept in the history.")
+        ],
+        responses={
+            204: OpenApiResponse(description="Deleted; the reason is kept in the history."),
+        },
+    ),
 )
 class EventViewSet(viewsets.ModelViewSet):
     permission_classes = [IsProviderStaff, ChangesEngagementToWrite]
@@ -227,17 +257,27 @@ class EventViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         self.check_object_permissions(self.request, serializer.validated_data["engagement"])
-        serializer.instance = services.event_log(
-            logged_by=self.request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        data.pop("reason", None)
+        serializer.instance = services.event_log(logged_by=self.request.user, **data)
 
     def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
         serializer.instance = services.event_update(
-            event=serializer.instance, data=serializer.validated_data
+            event=serializer.instance, data=data, reason=data.pop("reason", "")
         )
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("reason", str, required=True, description="Why: kept in the history.")
+        ]
+    )
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
     def perform_destroy(self, instance):
-        services.event_delete(event=instance)
+        reason = self.request.query_params.get("reason") or self.request.data.get("reason", "")
+        services.event_delete(event=instance, user=self.request.user, reason=str(reason))
 
     @extend_schema(
         summary="Log many events at once",

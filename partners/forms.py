@@ -85,13 +85,18 @@ class EngagementForm(forms.ModelForm):
             "ends_on": DateInput(),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reassign=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account_manager"].queryset = provider_users().filter(
             groups__name=ACCOUNT_MANAGERS
         )
         self.fields["team"].queryset = provider_users()
         self.fields["team"].help_text = "People on the provider's side who work on it."
+        if not reassign:
+            # Disabled fields ignore what is posted and keep the saved values.
+            for name in ("account_manager", "team"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Only the account manager or leadership change this."
 
 
 class EventForm(forms.ModelForm):
@@ -128,3 +133,19 @@ class EventImportForm(forms.Form):
             return imports.csv_read(self.cleaned_data["file"])
         except imports.CsvRefused as refused:
             raise forms.ValidationError(str(refused)) from None
+
+
+REASON_HELP = "Kept in the engagement's history, with your name and the date."
+
+
+class EventEditForm(EventForm):
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=500,
+        help_text="Needed when you change the kind, date or impact. " + REASON_HELP,
+    )
+
+
+class EventDeleteForm(forms.Form):
+    reason = forms.CharField(label="Why delete this event?", max_length=500, help_text=REASON_HELP)

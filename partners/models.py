@@ -1,9 +1,12 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .choices import IMPACT_FACTORS, Dimension, EventKind, Impact, Level
 
@@ -16,6 +19,7 @@ __all__ = [
     "Impact",
     "Level",
     "Partner",
+    "refuse_line_breaks",
 ]
 
 
@@ -24,13 +28,44 @@ def display_name(user):
     return user.get_full_name() or user.username
 
 
+def refuse_line_breaks(value):
+    """Single-line names and titles end up in email headers, where a line break would let a
+    value add headers of its own (for example a Bcc)."""
+    if "\r" in value or "\n" in value:
+        raise ValidationError("Use a single line: line breaks are not allowed here.")
+
+
+# Who changed what and when (issue 10, item 5). Fields that only the scoring engine or the
+# outbox write are left out: they change on every recompute and are explained elsewhere.
+PROTECTED_AFTER_DAYS = 30
+ENGINE_FIELDS = [
+    "level",
+    "score",
+    "scored_at",
+    "evidence_version",
+    "scored_version",
+    "facts_on",
+    "change_30d",
+    "last_rating_at",
+    "level_lost",
+    "stale",
+    "at_risk",
+    "falling",
+    "trust_on_one_person",
+    "sparkline",
+    "next_rung_gap",
+]
+
+
 class Partner(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[refuse_line_breaks])
     slug = models.SlugField(max_length=200, unique=True)
     industry = models.CharField(max_length=100, blank=True)
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -44,9 +79,9 @@ class Partner(models.Model):
 
 class Contact(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[refuse_line_breaks])
     email = models.EmailField()
-    title = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True, validators=[refuse_line_breaks])
     is_product_owner = models.BooleanField(default=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -55,6 +90,8 @@ class Contact(models.Model):
         on_delete=models.SET_NULL,
         related_name="contact",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -83,7 +120,7 @@ class Engagement(models.Model):
         CLOSED = "closed", "Closed"
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="engagements")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[refuse_line_breaks])
     description = models.TextField(blank=True)
     account_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="managed_engagements"
@@ -120,6 +157,7 @@ class Engagement(models.Model):
     next_rung_gap = models.JSONField(default=list, blank=True, editable=False)
 
     objects = EngagementQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=ENGINE_FIELDS)
 
     class Meta:
         ordering = ["partner__name", "name"]
@@ -201,7 +239,7 @@ class EngagementEvent(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=40, choices=EventKind.choices)
     occurred_on = models.DateField()
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[refuse_line_breaks])
     notes = models.TextField(blank=True)
     impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.NORMAL)
     logged_by = models.ForeignKey(
@@ -223,6 +261,8 @@ class EngagementEvent(models.Model):
     client_reviewed_at = models.DateTimeField(null=True, blank=True)
     client_comment = models.TextField(blank=True, max_length=2000)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-occurred_on", "-id"]
         indexes = [
@@ -243,6 +283,12 @@ class EngagementEvent(models.Model):
     @property
     def dimension_label(self):
         return Dimension(self.dimension).label
+
+    @property
+    def is_protected(self):
+        """Negative or older than 30 days: deleting it needs the account manager or leadership."""
+        age = timezone.localdate() - self.occurred_on
+        return self.points < 0 or age > dt.timedelta(days=PROTECTED_AFTER_DAYS)
 
     @property
     def points(self):

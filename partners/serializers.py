@@ -62,6 +62,12 @@ class EventSerializer(serializers.ModelSerializer):
     points = serializers.FloatField(
         read_only=True, help_text="Catalogue points × impact factor, before decay."
     )
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=500,
+        help_text="Why the kind, date or impact changes (required then); kept in the history.",
+    )
 
     class Meta:
         model = EngagementEvent
@@ -78,6 +84,7 @@ class EventSerializer(serializers.ModelSerializer):
             "logged_by",
             "created_at",
             *CLIENT_REVIEW_FIELDS,
+            "reason",
         ]
         read_only_fields = ["id", "engagement", "logged_by", "created_at", *CLIENT_REVIEW_FIELDS]
 

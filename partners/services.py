@@ -11,8 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import access
 from .models import Contact, Engagement, EngagementEvent, Partner
-from .signals import evidence_changed
+from .signals import contact_email_changed, evidence_changed
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,9 @@ ENGAGEMENT_FIELDS = (
     "status",
 )
 EVENT_FIELDS = ("kind", "occurred_on", "title", "impact", "notes")
+# Changing what an event says happened moves the score: it needs a reason in the history.
+EVENT_SCORED_FIELDS = ("kind", "occurred_on", "impact")
+REASON_REQUIRED = "Say why: the reason is kept in the engagement's history."
 
 
 def _unique_slug(name, *, exclude_pk=None):
@@ -80,10 +84,19 @@ def contact_create(*, partner, name, email, title="", is_product_owner=False, us
 
 @transaction.atomic
 def contact_update(*, contact, data) -> Contact:
+    """Update a contact. An email change is recorded in the history and withdraws the rating
+    links sent to the old address (receivers in `assessments`)."""
+    old_email = Contact.objects.filter(pk=contact.pk).values_list("email", flat=True).first()
     _apply(contact, CONTACT_FIELDS, data)
     contact.email = contact.email.strip().lower()
     contact.full_clean()
+    if old_email != contact.email:
+        contact._change_reason = f"Email changed from {old_email} to {contact.email}"
     contact.save()
+    if old_email != contact.email:
+        contact_email_changed.send(
+            sender=Contact, contact=contact, old_email=old_email, new_email=contact.email
+        )
     return contact
 
 
@@ -116,13 +129,43 @@ def engagement_create(
     return engagement
 
 
+def _refuse_reassignment(*, engagement, data, user):
+    manager_changes = (
+        "account_manager" in data and data["account_manager"].pk != engagement.account_manager_id
+    )
+    team_changes = "team" in data and {u.pk for u in data["team"]} != set(
+        engagement.team.values_list("pk", flat=True)
+    )
+    if (manager_changes or team_changes) and not access.can_reassign_engagement(user, engagement):
+        raise PermissionDenied(
+            "Only the account manager or leadership may change the account manager and team."
+        )
+
+
 @transaction.atomic
-def engagement_update(*, engagement, data) -> Engagement:
+def engagement_update(*, engagement, data, user=None) -> Engagement:
     """Update the editable fields only: the scores and versions that a concurrent recompute or
-    event may have moved since `engagement` was loaded are never written back."""
+    event may have moved since `engagement` was loaded are never written back.
+
+    With `user` (every page and API call), a change of account manager or team by anyone but
+    the account manager, leadership or staff raises PermissionDenied, nothing saved.
+    """
+    if user is not None:
+        _refuse_reassignment(engagement=engagement, data=data, user=user)
+    if "team" in data:
+        # The history keeps fields, not the team (many-to-many): a change says so in words.
+        before = set(engagement.team.values_list("pk", flat=True))
+        if before != {member.pk for member in data["team"]}:
+            names = sorted(m.get_full_name() or m.username for m in data["team"]) or ["nobody"]
+            engagement._change_reason = "Team changed to " + ", ".join(names)
     _apply(engagement, ENGAGEMENT_FIELDS, data)
     engagement.full_clean()
-    engagement.save(update_fields=[f for f in ENGAGEMENT_FIELDS if f in data])
+    fields = [f for f in ENGAGEMENT_FIELDS if f in data]
+    if fields:
+        engagement.save(update_fields=fields)
+    elif hasattr(engagement, "_change_reason"):
+        # A team-only change saves no field, so no history entry would be written.
+        Engagement.history.bulk_history_create([engagement], update=True, default_user=user)
     if "team" in data:
         engagement.team.set(data["team"])
     return engagement
@@ -168,18 +211,39 @@ def event_log(
 
 
 @transaction.atomic
-def event_update(*, event, data) -> EngagementEvent:
+def event_update(*, event, data, reason="") -> EngagementEvent:
+    """Update an event. Changing its kind, date or impact needs a `reason`, kept in the
+    history; without one, ValidationError and nothing saved."""
+    stored = EngagementEvent.objects.filter(pk=event.pk).values(*EVENT_SCORED_FIELDS).first()
     _apply(event, EVENT_FIELDS, data)
+    scored_change = any(str(getattr(event, f)) != str(stored[f]) for f in EVENT_SCORED_FIELDS)
+    if scored_change and not reason.strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
     event.full_clean()
     event.engagement.refuse_evidence_on(event.occurred_on)
+    event._change_reason = reason.strip()
     event.save()
     evidence_bump(engagement_ids=[event.engagement_id])
     return event
 
 
 @transaction.atomic
-def event_delete(*, event):
+def event_delete(*, event, user, reason):
+    """Delete an event, keeping who, when and why in its history.
+
+    A reason is required. A negative event, or one older than 30 days, may be deleted only by
+    the engagement's account manager or leadership (PermissionDenied otherwise).
+    """
+    if not access.can_delete_event(user, event):
+        raise PermissionDenied(
+            "A negative event, or one older than 30 days, can be deleted only by the "
+            "engagement's account manager or leadership."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
     engagement_id = event.engagement_id
+    event._change_reason = reason.strip()
+    event._history_user = user
     event.delete()
     evidence_bump(engagement_ids=[engagement_id])
 
@@ -309,5 +373,20 @@ def events_bulk_log(*, rows, logged_by) -> list[EngagementEvent]:
     if errors:
         raise RowErrors(errors)
     EngagementEvent.objects.bulk_create(events, batch_size=BULK_BATCH_SIZE)
+    _record_import(events=events, logged_by=logged_by)
     evidence_bump(engagement_ids=[event.engagement_id for event in events])
     return events
+
+
+def _record_import(*, events, logged_by):
+    """One history entry per engagement for the whole batch, not one per row: a 50,000-row
+    import stays one INSERT per 1,000 rows and reads as one change in the history."""
+    counts, engagements = {}, {}
+    for event in events:
+        counts[event.engagement_id] = counts.get(event.engagement_id, 0) + 1
+        engagements[event.engagement_id] = event.engagement
+    for engagement_id, engagement in engagements.items():
+        engagement._change_reason = f"Imported {counts[engagement_id]:,} events"
+    Engagement.history.bulk_history_create(
+        list(engagements.values()), update=True, default_user=logged_by
+    )

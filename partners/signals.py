@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # `engagement_ids` and must defer any work to transaction.on_commit. This is how
 # `assessments` learns about new evidence without `partners` importing it.
 evidence_changed = Signal()
+
+# Sent inside the transaction that changed a contact's email, with `contact`, `old_email` and
+# `new_email`. `assessments` withdraws the rating links that went to the old address.
+contact_email_changed = Signal()

@@ -1,12 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from . import access, services
 from .decorators import provider_required
-from .forms import ContactForm, EngagementForm, EventForm, PartnerForm
+from .forms import (
+    ContactForm,
+    EngagementForm,
+    EventDeleteForm,
+    EventEditForm,
+    EventForm,
+    PartnerForm,
+)
+
+
+def _contacts_partner(request, slug):
+    """The partner whose contacts the user may change: 404 when not visible, 403 otherwise."""
+    partner = get_object_or_404(access.visible_partners(request.user), slug=slug)
+    if not access.can_change_contacts(request.user, partner):
+        raise PermissionDenied("Only people working for this partner may change its contacts.")
+    return partner
 
 
 def _save(form, service, **kwargs):
@@ -62,7 +76,7 @@ def contact_create(request, slug):
 
 @provider_required
 def contact_edit(request, slug, pk):
-    partner = access.get_visible_partner(request.user, slug)
+    partner = _contacts_partner(request, slug)
     contact = get_object_or_404(partner.contacts, pk=pk)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and _update(form, services.contact_update, contact=contact):
@@ -86,9 +100,10 @@ def engagement_create(request, slug):
 @login_required
 def engagement_edit(request, pk):
     engagement = access.get_changeable_engagement(request.user, pk)
-    form = EngagementForm(request.POST or None, instance=engagement)
+    reassign = access.can_reassign_engagement(request.user, engagement)
+    form = EngagementForm(request.POST or None, instance=engagement, reassign=reassign)
     if request.method == "POST" and _update(
-        form, services.engagement_update, engagement=engagement
+        form, services.engagement_update, engagement=engagement, user=request.user
     ):
         return _saved(request, "Engagement saved.", engagement)
     context = {"form": form, "partner": engagement.partner, "engagement": engagement}
@@ -112,18 +127,28 @@ def event_create(request, pk):
 def event_edit(request, pk, event_pk):
     engagement = access.get_changeable_engagement(request.user, pk)
     event = get_object_or_404(engagement.events, pk=event_pk)
-    form = EventForm(request.POST or None, instance=event)
-    if request.method == "POST" and _update(form, services.event_update, event=event):
+    form = EventEditForm(request.POST or None, instance=event)
+    if request.method == "POST" and _save(form, _event_update, event=event):
         return _saved(request, "Event saved.", engagement)
     context = {"form": form, "engagement": engagement, "event": event}
     return render(request, "partners/event_form.html", context)
 
 
-@require_POST
+def _event_update(*, event, reason, **data):
+    return services.event_update(event=event, data=data, reason=reason)
+
+
 @login_required
 def event_delete(request, pk, event_pk):
     engagement = access.get_changeable_engagement(request.user, pk)
     event = get_object_or_404(engagement.events, pk=event_pk)
-    services.event_delete(event=event)
-    messages.success(request, f"Event “{event.title}” deleted.")
-    return redirect(engagement)
+    if not access.can_delete_event(request.user, event):
+        raise PermissionDenied("Only the account manager or leadership may delete this event.")
+    form = EventDeleteForm(request.POST or None)
+    if request.method == "POST" and _save(
+        form, services.event_delete, event=event, user=request.user
+    ):
+        messages.success(request, f"Event “{event.title}” deleted.")
+        return redirect(engagement)
+    context = {"form": form, "engagement": engagement, "event": event}
+    return render(request, "partners/event_delete.html", context)

@@ -73,7 +73,10 @@ class ErrorsSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        takes_input = self.method in ("POST", "PUT", "PATCH") or self._get_filter_parameters()
+        # A DELETE may need input too (an event's deletion asks for a reason).
+        takes_input = (
+            self.method in ("POST", "PUT", "PATCH", "DELETE") or self._get_filter_parameters()
+        )
         for code, response in ERROR_RESPONSES.items():
             if code == "400" and not (takes_input or self._is_list_view()):
                 continue

@@ -282,6 +282,8 @@ def _at(day, hour=10):
 def _seed_ratings(engagement, story, manager, today, rng):
     contacts = list(engagement.partner.contacts.order_by("pk"))[: story.raters]
     ratings = []
+    # Written directly (bulk), not through `assessment_submit`; each contact rates every 45
+    # days, so the demo keeps the 30-day rule of one rating per contact and engagement.
     for days_ago in range(story.last_rating_days_ago + 270, story.last_rating_days_ago - 1, -45):
         answers = story.late_answers if story.late_answers and days_ago < 150 else story.answers
         for k, contact in enumerate(contacts):
@@ -314,6 +316,7 @@ def _seed_ratings(engagement, story, manager, today, rng):
             engagement=engagement,
             contact=contacts[0],
             created_by=manager,
+            sent_to=contacts[0].email,
             token_hash=hash_token(f"demo-{engagement.pk}-{rng.random()}"),
             sent_at=timezone.now() - dt.timedelta(days=2),
             expires_at=timezone.now() + dt.timedelta(days=12),

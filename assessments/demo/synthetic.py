@@ -122,6 +122,8 @@ def build_portfolio(
         ],
     )
     tz = timezone.get_current_timezone()
+    # Random dates bypass the 30-day rule of `assessment_submit` on purpose: these portfolios
+    # only time the engine, which scores whatever ratings exist.
     _bulk(
         TrustAssessment,
         [

@@ -146,7 +146,11 @@ def progress_context(request, engagement):
     )
     rows = dimension_rows(snapshot, explanation, policy, engagement.level) if snapshot else []
     timeline_form, page = timeline_page(
-        engagement=engagement, assessments=assessments, changes=changes, params=request.GET
+        engagement=engagement,
+        assessments=assessments,
+        changes=changes,
+        params=request.GET,
+        show_removed=access.is_leadership(request.user) or access.is_account_manager(request.user),
     )
     barriers = engagement_barriers(engagement, policy=policy, today=today)
     return {

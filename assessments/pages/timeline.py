@@ -19,7 +19,7 @@ from ..forms import LEVELS, RATINGS, TimelineFilterForm
 PAGE_SIZE = 20
 # Within a day, the latest recorded first; at the same moment, the level change before the
 # rating or event behind it.
-TYPE_ORDER = {"level": 0, "rating": 1, "event": 2}
+TYPE_ORDER = {"level": 0, "rating": 1, "event": 2, "removed": 3}
 
 
 @dataclass
@@ -40,18 +40,31 @@ class Entry:
         )
 
 
-def _event_keys(engagement, show):
-    events = EngagementEvent.objects.filter(engagement=engagement)
+def _of_dimension(events, show):
     if show in EVIDENCE_DIMENSIONS:
         events = events.filter(kind__in=EventKind.of_dimension(show))
+    return events
+
+
+def _event_keys(engagement, show):
+    events = _of_dimension(EngagementEvent.objects.filter(engagement=engagement), show)
     rows = events.values_list("pk", "occurred_on", "created_at")
     return [Entry("event", day, created, pk) for pk, day, created in rows]
 
 
-def _entries(*, engagement, assessments, changes, show):
+def _removed_keys(engagement, show):
+    """Deleted events, from their history: where they stood, with who removed them and why."""
+    removals = EngagementEvent.history.filter(engagement_id=engagement.pk, history_type="-")
+    rows = _of_dimension(removals, show).values_list("history_id", "occurred_on", "history_date")
+    return [Entry("removed", day, removed, pk) for pk, day, removed in rows]
+
+
+def _entries(*, engagement, assessments, changes, show, show_removed=False):
     entries = []
     if show in ("", *EVIDENCE_DIMENSIONS):
         entries += _event_keys(engagement, show)
+        if show_removed:
+            entries += _removed_keys(engagement, show)
     if show in ("", RATINGS):
         entries += [
             Entry("rating", timezone.localtime(a.submitted_at).date(), a.submitted_at, a.pk, a)
@@ -62,18 +75,29 @@ def _entries(*, engagement, assessments, changes, show):
     return sorted(entries, key=lambda entry: entry.sort_key)
 
 
-def timeline_page(*, engagement, assessments, changes, params):
-    """(filter form, page of Entry) with each entry's ``item`` loaded."""
+def timeline_page(*, engagement, assessments, changes, params, show_removed=False):
+    """(filter form, page of Entry) with each entry's ``item`` loaded. With `show_removed`
+    (leadership and account managers), deleted events appear with who removed them and why."""
     form = TimelineFilterForm(params)
     show = form.choice()
-    entries = _entries(engagement=engagement, assessments=assessments, changes=changes, show=show)
+    entries = _entries(
+        engagement=engagement,
+        assessments=assessments,
+        changes=changes,
+        show=show,
+        show_removed=show_removed,
+    )
     page = Paginator(entries, PAGE_SIZE).get_page(params.get("page"))
-    event_ids = [entry.pk for entry in page.object_list if entry.type == "event"]
-    if event_ids:
-        events = EngagementEvent.objects.select_related("logged_by", "client_reviewed_by").in_bulk(
-            event_ids
-        )
-        for entry in page.object_list:
-            if entry.type == "event":
-                entry.item = events[entry.pk]
+    events = EngagementEvent.objects.select_related("logged_by", "client_reviewed_by")
+    _load(page.object_list, "event", events)
+    _load(page.object_list, "removed", EngagementEvent.history.select_related("history_user"))
     return form, page
+
+
+def _load(entries, entry_type, queryset):
+    ids = [entry.pk for entry in entries if entry.type == entry_type]
+    if ids:
+        items = queryset.in_bulk(ids)
+        for entry in entries:
+            if entry.type == entry_type:
+                entry.item = items[entry.pk]

@@ -76,7 +76,9 @@ def test_invalid_barriers_save_nothing(engagement, contact, barriers, message):
 
 def test_nothing_alone_and_no_answer_are_fine(engagement, contact):
     assert submit(engagement, contact, ["nothing"]).barrier_codes == ["nothing"]
-    assert submit(engagement, contact, []).barrier_codes == []
+    # Another contact: one contact rates an engagement at most once in 30 days.
+    other = ContactFactory(partner=engagement.partner)
+    assert submit(engagement, other, []).barrier_codes == []
 
 
 def test_barriers_never_change_the_score(engagement, contact):

@@ -1,3 +1,4 @@
+import itertools
 from io import StringIO
 
 import pytest
@@ -5,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import services
 from assessments.demo.seed import BARRIER_MIX
 from assessments.models import AssessmentBarrier, LevelChange, MaturitySnapshot, TrustAssessment
 from assessments.selectors import barrier_counts, latest_client_ratings, partners_maturity
@@ -111,3 +113,18 @@ def test_admin_event_edit_marks_engagement_dirty(client, engagement_a, django_us
     engagement_a.refresh_from_db()
     assert not EngagementEvent.objects.exists()
     assert engagement_a.evidence_version == 1
+
+
+def test_seed_demo_keeps_the_30_day_rating_rule(development):
+    call_command("seed_demo", history_days=1, stdout=StringIO())
+    ratings = TrustAssessment.objects.filter(side="client").order_by(
+        "engagement_id", "rater_contact_id", "submitted_at"
+    )
+    too_close = [
+        (a.pk, b.pk)
+        for a, b in itertools.pairwise(ratings)
+        if (a.engagement_id, a.rater_contact_id) == (b.engagement_id, b.rater_contact_id)
+        and b.submitted_at - a.submitted_at < services.RATING_INTERVAL
+    ]
+    assert ratings.count() > 100
+    assert too_close == []

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,8 +37,21 @@ def po(partner_a):
     return ContactFactory(partner=partner_a, name="Pia Owner", email="pia@acme.example")
 
 
+def after_commit():
+    """Run the on-commit callbacks (the emails) of the block, as a real commit would."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def invite(engagement, contact, user):
-    return services.invitation_create(engagement=engagement, contact=contact, created_by=user)
+    with after_commit():
+        return services.invitation_create(engagement=engagement, contact=contact, created_by=user)
+
+
+def open_link(client, raw):
+    """Follow the emailed link: it trades the token for the session; returns the form URL."""
+    response = client.get(reverse("assessments:rate", args=[raw]))
+    assert response.status_code == 302
+    return response.url
 
 
 def token_from_mail(message):
@@ -63,7 +77,8 @@ def test_invitation_refuses_contact_of_another_partner(engagement_a, partner_b, 
 
 def test_rating_through_link_once(client, engagement_a, po, am):
     _, raw = invite(engagement_a, po, am)
-    url = reverse("assessments:rate", args=[raw])
+    url = open_link(client, raw)
+    assert url == reverse("assessments:rate_session")
     page = client.get(url)
     assert page.status_code == 200
     assert "They do what they say they will do, when they say they will." in page.text
@@ -74,7 +89,7 @@ def test_rating_through_link_once(client, engagement_a, po, am):
     assert assessment.recommend == 9
     engagement_a.refresh_from_db()
     assert engagement_a.evidence_version == 1
-    again = client.post(url, ANSWERS)
+    again = client.get(reverse("assessments:rate", args=[raw]))
     assert again.status_code == 410
     assert "already been used" in again.text
     assert TrustAssessment.objects.count() == 1
@@ -89,7 +104,7 @@ def test_forged_token_is_refused(client):
 def test_expired_token_is_refused(client, engagement_a, po, am):
     _, raw = invite(engagement_a, po, am)
     with time_machine.travel(timezone.now() + dt.timedelta(days=15)):
-        response = client.post(reverse("assessments:rate", args=[raw]), ANSWERS)
+        response = client.get(reverse("assessments:rate", args=[raw]))
     assert response.status_code == 410
     assert "expired" in response.text
     assert not TrustAssessment.objects.exists()
@@ -98,7 +113,7 @@ def test_expired_token_is_refused(client, engagement_a, po, am):
 def test_incomplete_rating_keeps_answers_and_saves_nothing(client, engagement_a, po, am):
     _, raw = invite(engagement_a, po, am)
     partial = {**ANSWERS, "advice": ""}
-    response = client.post(reverse("assessments:rate", args=[raw]), partial)
+    response = client.post(open_link(client, raw), partial)
     assert response.status_code == 200
     assert "Choose how much you agree with this statement." in response.text
     assert 'value="5" id="id_reliability_4" required checked' in response.text
@@ -159,8 +174,10 @@ def test_send_due_invitations_twice_sends_once(engagement_a, engagement_b, po, a
         rater_contact=rated,
         submitted_at=timezone.now() - dt.timedelta(days=10),
     )
-    first = services.invitations_send_due()
-    second = services.invitations_send_due()
+    with after_commit():
+        first = services.invitations_send_due()
+    with after_commit():
+        second = services.invitations_send_due()
     assert first == (1, 0)
     assert second == (0, 0)
     assert [m.to for m in mail.outbox] == [["pia@acme.example"]]
@@ -182,7 +199,8 @@ def test_reminder_after_seven_days_once_with_a_new_link(engagement_a, po, am):
 def test_invitation_page_sends_to_chosen_contacts(client, am, engagement_a, po):
     client.force_login(am)
     url = reverse("assessments:invitation_create", args=[engagement_a.pk])
-    response = client.post(url, {"contacts": [po.pk]}, follow=True)
+    with after_commit():
+        response = client.post(url, {"contacts": [po.pk]}, follow=True)
     assert "Rating link sent to Pia Owner." in response.text
     assert AssessmentInvitation.objects.get().contact == po
     assert len(mail.outbox) == 1

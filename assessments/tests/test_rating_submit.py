@@ -41,11 +41,14 @@ def test_provider_staff_who_may_not_change_it_are_refused(other_am, engagement_a
     assert not TrustAssessment.objects.exists()
 
 
-def test_a_rating_link_rates_as_the_invited_contact_whoever_is_signed_in(am, engagement_a):
+def test_a_rating_link_rates_as_the_invited_contact_whoever_is_signed_in(
+    am, engagement_a, django_capture_on_commit_callbacks
+):
     contact = ContactFactory(partner=engagement_a.partner, name="Ines Invited")
-    invitation, _ = services.invitation_create(
-        engagement=engagement_a, contact=contact, created_by=am
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _ = services.invitation_create(
+            engagement=engagement_a, contact=contact, created_by=am
+        )
     assert len(mail.outbox) == 1
 
     assessment = services.rating_submit(

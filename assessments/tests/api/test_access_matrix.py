@@ -69,8 +69,9 @@ CASES = {
         "post",
         "/api/v1/assessments/",
         lambda w: {"engagement": w.engagement_a.pk, **LIKERT_ANSWERS},
-        # client_b cannot name engagement A at all: it does not exist for them.
-        {**MANAGERS_OF_A, "client_a": 201, "client_b": 400},
+        # client_b cannot name engagement A at all: it does not exist for them. client_a rated
+        # A today in this world: a second rating within 30 days is refused.
+        {**MANAGERS_OF_A, "client_a": 400, "client_b": 400},
     ),
     "invitations list": ("get", "/api/v1/invitations/", None, PROVIDERS_ONLY),
     "invitation detail": (

@@ -1,5 +1,7 @@
 """/api/v1/assessments/: client ratings and provider self-assessments."""
 
+import datetime as dt
+
 import pytest
 
 from assessments.models import TrustAssessment
@@ -25,6 +27,9 @@ def test_a_client_rates_as_their_own_contact(
         "rater_user": world.engagement_a.account_manager.pk,
         "submitted_at": "2025-01-01T00:00:00Z",
     }
+    # The world's rating by this contact is today; move it out of the 30-day interval.
+    world.assessment_a.submitted_at -= dt.timedelta(days=45)
+    world.assessment_a.save()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = api(client_a).post(URL, body, format="json")
@@ -87,6 +92,9 @@ def test_provider_staff_list_every_rating(api, other_am, world):
 
 
 def test_a_client_names_barriers_and_reads_them_back(api, client_a, world):
+    # The world's rating by this client moves back beyond the 30 days between two ratings.
+    world.assessment_a.submitted_at -= dt.timedelta(days=40)
+    world.assessment_a.save(update_fields=["submitted_at"])
     body = {"engagement": world.engagement_a.pk, **LIKERT_ANSWERS}
 
     response = api(client_a).post(

@@ -10,11 +10,14 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/invitations/"
 
 
-def test_an_invitation_is_emailed_and_its_token_stays_there(api, am, world):
+def test_an_invitation_is_emailed_and_its_token_stays_there(
+    api, am, world, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     body = {"engagement": world.engagement_a.pk, "contact": world.other_contact_a.pk}
 
-    response = api(am).post(URL, body, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(am).post(URL, body, format="json")
 
     assert response.status_code == 201, response.content
     invitation = AssessmentInvitation.objects.get(pk=response.json()["id"])

@@ -98,8 +98,12 @@ MATRIX = {
     "partners/<slug:slug>/contacts/new/": Row(
         "partners:contact_create", ("partner",), get=PROVIDERS, post=PROVIDERS
     ),
+    # Only people working for the partner (and leadership, staff) edit its contacts.
     "partners/<slug:slug>/contacts/<int:pk>/edit/": Row(
-        "partners:contact_edit", ("partner", "contact"), get=PROVIDERS, post=PROVIDERS
+        "partners:contact_edit",
+        ("partner", "contact"),
+        get=PROVIDER_CHANGERS,
+        post=PROVIDER_CHANGERS,
     ),
     "partners/<slug:slug>/engagements/new/": Row(
         "partners:engagement_create", ("partner",), get=PROVIDERS, post=PROVIDERS
@@ -113,8 +117,13 @@ MATRIX = {
     "engagements/<int:pk>/events/<int:event_pk>/edit/": Row(
         "partners:event_edit", ("engagement", "event"), get=CHANGERS, post=CHANGERS
     ),
+    # The event is older than 30 days: its account manager and leadership only; the form asks
+    # for a reason, so a POST without one shows the form again.
     "engagements/<int:pk>/events/<int:event_pk>/delete/": Row(
-        "partners:event_delete", ("engagement", "event"), get=ALL_405, post=CHANGERS_REDIRECT
+        "partners:event_delete",
+        ("engagement", "event"),
+        get=_expect(302, 200, 403, 200, 403, 404, 403),
+        post=_expect(302, 200, 403, 200, 403, 404, 403),
     ),
     "engagements/<int:pk>/events/import/": Row(
         "partners:event_import", ("engagement",), get=PROVIDER_CHANGERS, post=PROVIDER_CHANGERS
@@ -151,8 +160,23 @@ MATRIX = {
     "engagements/<int:pk>/": Row(
         "assessments:engagement_detail", ("engagement",), get=PROVIDERS, post=ALL_405
     ),
+    "engagements/<int:pk>/changes/": Row(
+        "assessments:engagement_changes", ("engagement",), get=PROVIDERS, post=ALL_405
+    ),
     "engagements/<int:pk>/invitations/new/": Row(
         "assessments:invitation_create", ("engagement",), get=CHANGERS, post=CHANGERS
+    ),
+    "engagements/<int:pk>/invitations/<int:invitation_pk>/remind/": Row(
+        "assessments:invitation_remind",
+        ("engagement", "invitation"),
+        get=ALL_405,
+        post=CHANGERS_REDIRECT,
+    ),
+    "engagements/<int:pk>/invitations/<int:invitation_pk>/revoke/": Row(
+        "assessments:invitation_revoke",
+        ("engagement", "invitation"),
+        get=ALL_405,
+        post=CHANGERS_REDIRECT,
     ),
     "engagements/<int:pk>/self-assessment/": Row(
         "assessments:self_assessment", ("engagement",), get=CHANGERS, post=CHANGERS
@@ -179,8 +203,14 @@ MATRIX = {
     "rate/engagements/<int:pk>/": Row(
         "assessments:rate_engagement", ("engagement",), get=CLIENT_A, post=CLIENT_A
     ),
-    # Anyone holding a valid link may rate; the link is the credential.
-    "rate/<str:token>/": Row("assessments:rate", ("token",), get=ALL_200, post=ALL_200),
+    # Anyone holding a valid link may rate; the link is the credential. Its first visit
+    # trades it for the session and redirects to rate/link/, which without one is 404.
+    "rate/<str:token>/": Row("assessments:rate", ("token",), get=ALL_302, post=ALL_405),
+    "rate/link/": Row(
+        "assessments:rate_session",
+        get=_expect(404, 404, 404, 404, 404, 404, 404),
+        post=_expect(404, 404, 404, 404, 404, 404, 404),
+    ),
     "rate/events/<int:pk>/review/": Row(
         "assessments:event_review", ("recent_event",), get=ALL_405, post=CLIENT_A_POSTS
     ),
@@ -220,13 +250,16 @@ def test_every_url_has_a_row():
 @pytest.fixture
 def world(engagement_a, engagement_b, partner_a, am, client_a, client_b):
     contact = ContactFactory(partner=partner_a, name="Rita Rater", is_product_owner=True)
-    _, token = services.invitation_create(engagement=engagement_a, contact=contact, created_by=am)
+    invitation, token = services.invitation_create(
+        engagement=engagement_a, contact=contact, created_by=am
+    )
     draft = services.policy_draft_create(
         values=selectors.active_policy().params().__dict__, created_by=None
     )
     today = timezone.localdate()
     backtest = services.backtest_run(policy=draft, start=today - dt.timedelta(days=14), end=today)
     return {
+        "invitation": invitation.pk,
         "version": draft.version,
         "backtest": backtest.pk,
         "engagement": engagement_a.pk,

@@ -155,7 +155,7 @@ def test_account_manager_logs_an_event_and_asks_for_a_rating(am_story, live_serv
     page.get_by_label(re.compile("Grace Hopper")).check()
     page.get_by_role("button", name="Send rating links").click()
 
-    page.wait_for_url(f"**/engagements/{engagement.pk}/")
+    page.wait_for_url(f"**/engagements/{engagement.pk}/invitations/new/")
     assert "Rating link sent to Grace Hopper." in page.locator(".messages").inner_text()
     invitations = [message for message in mail.outbox if "/rate/" in message.body]
     assert [message.to for message in invitations] == [["grace-hopper@client.example"]]
@@ -198,6 +198,36 @@ def test_client_rates_through_the_emailed_link_once(settings, engagement_a, am, 
     page.goto(link)
     assert page.locator("h1").inner_text() == "This rating link cannot be used"
     assert "already been used" in page.locator("main").inner_text()
+
+
+def test_a_duplicate_invitation_sends_nothing_new(engagement_a, am, raters, live_server, page):
+    sign_in(page, live_server, "am")
+    page.goto(live_server.url + f"/engagements/{engagement_a.pk}/invitations/new/")
+    page.get_by_label(re.compile("Grace Hopper")).check()
+    page.get_by_role("button", name="Send rating links").click()
+    page.wait_for_url(f"**/engagements/{engagement_a.pk}/invitations/new/")
+    status = page.locator("tr", has_text="Grace Hopper")
+    assert "Invited on" in status.inner_text()
+    assert "open until" in status.inner_text()
+
+    page.get_by_label(re.compile("Grace Hopper")).check()
+    page.get_by_role("button", name="Send rating links").click()
+    page.wait_for_url(f"**/engagements/{engagement_a.pk}/invitations/new/")
+
+    assert (
+        "Grace Hopper already had an open invitation: we sent a reminder instead of a second "
+        "invitation." in page.locator(".messages").inner_text()
+    )
+    assert AssessmentInvitation.objects.filter(contact__name="Grace Hopper").count() == 1
+    subjects = [message.subject for message in mail.outbox]
+    assert len(subjects) == 2
+    assert subjects[1].startswith("Reminder: ")
+    assert "Never asked" in page.locator("tr", has_text="Ada Lovelace").inner_text()
+
+    page.get_by_role("button", name="Revoke the invitation of Grace Hopper").click()
+    assert "withdrawn" in page.locator(".messages").inner_text()
+    assert "Never asked" in page.locator("tr", has_text="Grace Hopper").inner_text()
+    assert len(mail.outbox) == 2
 
 
 @pytest.fixture

@@ -138,7 +138,7 @@ def test_the_rating_link_does_not_open_the_clients_home(client, engagement_a, am
     contact = ContactFactory(partner=partner_a, name="Link Holder")
     _, token = services.invitation_create(engagement=engagement_a, contact=contact, created_by=am)
 
-    assert client.get(f"/rate/{token}/").status_code == 200
+    assert client.get(f"/rate/{token}/", follow=True).status_code == 200
     response = client.get("/rate/")
 
     assert response.status_code == 302

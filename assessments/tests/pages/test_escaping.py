@@ -37,6 +37,7 @@ def pages(hostile, am, leader, client_a):
         (am, engagement.get_absolute_url() + "?show=ratings"),
         (am, "/engagements/mine/"),
         (am, f"/engagements/{engagement.pk}/invitations/new/"),
+        (am, f"/engagements/{engagement.pk}/changes/"),
         (am, f"/engagements/{engagement.pk}/events/new/"),
         (am, "/partners/"),
         (am, partner.get_absolute_url()),
@@ -53,7 +54,8 @@ def test_user_text_is_escaped_everywhere(client, hostile, am, leader, client_a):
         client.logout()
         if user:
             client.force_login(user)
-        html = client.get(url).content.decode()
+        # The rating link redirects to the form once it is traded for the session.
+        html = client.get(url, follow=True).content.decode()
         assert PAYLOAD not in html, url
         shown.append((url, ESCAPED in html))
 

@@ -22,13 +22,18 @@ ANSWERS = {
 
 
 @pytest.fixture
-def link(settings, engagement_a, am):
+def link(settings, client, engagement_a, am, django_capture_on_commit_callbacks):
     settings.TRUSTAPP_PROVIDER_NAME = "Blue Harbour Consulting"
     settings.DEFAULT_FROM_EMAIL = "Trustapp <ratings@blueharbour.example>"
     engagement_a.team.add(UserFactory(username="tess", first_name="Tess", last_name="Team"))
     contact = ContactFactory(partner=engagement_a.partner, name="Pia Owner")
-    _, token = services.invitation_create(engagement=engagement_a, contact=contact, created_by=am)
-    return reverse("assessments:rate", args=[token])
+    with django_capture_on_commit_callbacks(execute=True):
+        _, token = services.invitation_create(
+            engagement=engagement_a, contact=contact, created_by=am
+        )
+    # The first visit trades the emailed token for this browser's session.
+    assert client.get(reverse("assessments:rate", args=[token])).status_code == 302
+    return reverse("assessments:rate_session")
 
 
 def test_the_invitation_comes_from_the_provider_by_name(link):

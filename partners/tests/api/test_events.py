@@ -111,8 +111,10 @@ def test_update_and_delete_bump_the_evidence(api, am, engagement_a):
     event = EventFactory(engagement=engagement_a, logged_by=am, occurred_on=TODAY)
     client = api(am)
 
-    updated = client.patch(f"{URL}{event.pk}/", {"impact": "low"}, format="json")
-    deleted = client.delete(f"{URL}{event.pk}/")
+    updated = client.patch(
+        f"{URL}{event.pk}/", {"impact": "low", "reason": "Smaller than we thought"}, format="json"
+    )
+    deleted = client.delete(f"{URL}{event.pk}/", {"reason": "Logged twice"}, format="json")
 
     assert (updated.status_code, updated.json()["points"]) == (200, 1.0)
     assert deleted.status_code == 204

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 def test_event_update_saves_and_bumps_version(engagement_a, am):
     event = log_event(engagement_a, am)
-    services.event_update(event=event, data={"title": "Release 2.5", "impact": "low"})
+    services.event_update(
+        event=event, data={"title": "Release 2.5", "impact": "low"}, reason="Smaller release"
+    )
     event.refresh_from_db()
     assert (event.title, event.impact) == ("Release 2.5", "low")
     engagement_a.refresh_from_db()
@@ -22,7 +24,9 @@ def test_event_update_saves_and_bumps_version(engagement_a, am):
 def test_event_update_refusal_keeps_old_values(engagement_a, am):
     event = log_event(engagement_a, am)
     with pytest.raises(ValidationError):
-        services.event_update(event=event, data={"occurred_on": TODAY + dt.timedelta(days=3)})
+        services.event_update(
+            event=event, data={"occurred_on": TODAY + dt.timedelta(days=3)}, reason="Wrong date"
+        )
     event.refresh_from_db()
     assert event.occurred_on == TODAY
     engagement_a.refresh_from_db()
