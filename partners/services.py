@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import access
-from .models import Contact, Engagement, EngagementEvent, Partner
+from .models import Contact, Engagement, EngagementEvent, Partner, display_name
 from .signals import contact_email_changed, evidence_changed
 
 logger = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def engagement_update(*, engagement, data, user=None) -> Engagement:
         # The history keeps fields, not the team (many-to-many): a change says so in words.
         before = set(engagement.team.values_list("pk", flat=True))
         if before != {member.pk for member in data["team"]}:
-            names = sorted(m.get_full_name() or m.username for m in data["team"]) or ["nobody"]
+            names = sorted(display_name(m) for m in data["team"]) or ["nobody"]
             engagement._change_reason = "Team changed to " + ", ".join(names)
     _apply(engagement, ENGAGEMENT_FIELDS, data)
     engagement.full_clean()

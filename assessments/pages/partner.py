@@ -12,7 +12,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from partners import selectors as register
-from partners.models import Engagement
+from partners.models import Engagement, display_name
 
 from .. import selectors
 from ..engine.organisation import Stage, lower_median
@@ -22,10 +22,6 @@ from . import attention, charts
 TREND_DAYS = 365
 
 
-def _person(user):
-    return user.get_full_name() or user.username
-
-
 def _provider_people(engagements, memberships):
     """{engagement id: [user, ...]}: the account manager first, then the team by name."""
     team = defaultdict(list)
@@ -33,7 +29,7 @@ def _provider_people(engagements, memberships):
         team[membership.engagement_id].append(membership.user)
     return {
         e.pk: [e.account_manager]
-        + sorted((u for u in team[e.pk] if u.pk != e.account_manager_id), key=lambda u: _person(u))
+        + sorted((u for u in team[e.pk] if u.pk != e.account_manager_id), key=display_name)
         for e in engagements
     }
 
@@ -57,7 +53,7 @@ def _contact_rows(contacts, engagements, people, facts, *, trust_threshold, stal
                 "last_rating_at": contact.last_rating_at,
                 "stale": contact.last_rating_at is None or contact.last_rating_at < stale_since,
                 "engagements": rated,
-                "people": sorted(bonds.values(), key=_person),
+                "people": sorted(bonds.values(), key=display_name),
             }
         )
     rows.sort(key=lambda row: (row["trust"] is None, -(row["trust"] or 0), row["contact"].name))
@@ -86,7 +82,7 @@ def _people_rows(engagements, people, contact_rows):
                 "trusted": trusted,
             }
         )
-    return sorted(rows, key=lambda row: (bool(row["trusted"]), _person(row["user"])))
+    return sorted(rows, key=lambda row: (bool(row["trusted"]), display_name(row["user"])))
 
 
 def _engagement_words(covered, rated):

@@ -2,13 +2,15 @@
 
 from django.conf import settings
 
+from partners.models import display_name
+
 
 def account_team(engagement):
     """The people who read a rating: the account manager first, then the team, by name."""
     people = [engagement.account_manager, *engagement.team.order_by("first_name", "username")]
     names = []
     for person in people:
-        name = person.get_full_name() or person.username
+        name = display_name(person)
         if name not in names:
             names.append(name)
     return names
