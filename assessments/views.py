@@ -71,6 +71,13 @@ def my_engagements(request):
     return render(request, "assessments/my_engagements.html", context)
 
 
+def _csv_download(lines, filename):
+    """Stream CSV lines as a file download named `filename`."""
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @require_safe
 @role_required(access.is_leadership)
 def dashboard(request):
@@ -83,10 +90,7 @@ def dashboard(request):
 def dashboard_export(request):
     """The dashboard table with the same filters, every row (not only the page), as CSV."""
     lines = portfolio.csv_lines(user=request.user, params=request.GET)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    filename = f"trustapp-portfolio-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _csv_download(lines, f"trustapp-portfolio-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @require_safe
@@ -101,10 +105,7 @@ def dashboard_partners(request):
 def dashboard_partners_export(request):
     """The partners table of the dashboard, every row, as CSV."""
     lines = organisation.csv_lines(user=request.user, params=request.GET)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    filename = f"trustapp-partners-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _csv_download(lines, f"trustapp-partners-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @require_safe
@@ -484,9 +485,4 @@ def backtest_detail(request, pk):
 @policy_lab_required
 def backtest_export(request, pk):
     backtest = get_object_or_404(Backtest, pk=pk, status=Backtest.Status.DONE)
-    response = StreamingHttpResponse(
-        policy_lab.csv_lines(backtest), content_type="text/csv; charset=utf-8"
-    )
-    filename = f"trustapp-backtest-{backtest.pk}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _csv_download(policy_lab.csv_lines(backtest), f"trustapp-backtest-{backtest.pk}.csv")
