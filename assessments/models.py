@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from partners.models import Contact, Dimension, Engagement, Level, display_name
+from partners.models import Contact, Dimension, Engagement, Level, Partner, display_name
 
+from .engine.organisation import PartnerMaturity, Stage
 from .engine.scoring import ANSWER_ITEMS, PolicyParams, trust_quotient
 
 # The questionnaire of DESIGN.md: the statement each Likert item (scoring.ANSWER_ITEMS) asks the
@@ -563,3 +564,39 @@ class MonthEndRungCount(models.Model):
 
     def __str__(self):
         return f"{self.engagements} at level {self.level} on {self.as_of}"
+
+
+class PartnerFacts(models.Model):
+    """A partner's organisation maturity (``selectors.partners_maturity``) as of ``facts_on``,
+    stored by every recompute (``engine.partner_facts``) so that the partner list and the
+    dashboard's partners view sort, filter and count columns instead of computing every
+    partner's maturity per request. ``stage_rank`` orders the stages (organisation highest)."""
+
+    partner = models.OneToOneField(
+        Partner, primary_key=True, on_delete=models.CASCADE, related_name="stored_maturity"
+    )
+    facts_on = models.DateField()
+    level = models.PositiveSmallIntegerField(choices=Level.choices, null=True)
+    score = models.FloatField(null=True)
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    stage_rank = models.PositiveSmallIntegerField()
+    trusted_people = models.PositiveIntegerField()
+    product_owners = models.PositiveIntegerField()
+    engagements = models.PositiveIntegerField()  # active, scored
+
+    class Meta:
+        verbose_name_plural = "partner facts"
+
+    def __str__(self):
+        return f"{self.partner_id}: {self.stage}, level {self.level} on {self.facts_on}"
+
+    @property
+    def maturity(self):
+        return PartnerMaturity(
+            level=self.level,
+            score=self.score,
+            stage=self.stage,
+            trusted_people=self.trusted_people,
+            product_owners=self.product_owners,
+            engagements=self.engagements,
+        )

@@ -23,7 +23,7 @@ from partners.services import evidence_bump
 
 from . import selectors
 from .engine import backtest as backtest_engine
-from .engine import facts, recompute
+from .engine import facts, partner_facts, recompute
 from .engine.scoring import ANSWER_ITEMS
 from .models import (
     AssessmentBarrier,
@@ -84,6 +84,7 @@ def engagement_recompute(*, engagement, as_of=None, notify=True):
         engagement_ids=[engagement.pk], as_of=as_of, policy=policy
     )
     facts.facts_refresh(engagement_ids=[engagement.pk], as_of=as_of, policy=policy)
+    partner_facts.partner_facts_refresh(engagement_ids=[engagement.pk], policy=policy)
     if notify:
         _enqueue_level_notifications(changes)
     engagement.refresh_from_db(fields=["level", "score", "scored_at", "scored_version"])
@@ -108,7 +109,8 @@ def engagements_recompute_all(
     """
     as_of = as_of or timezone.localdate()
     policy = selectors.active_policy()
-    if engagement_ids is None:
+    every = engagement_ids is None
+    if every:
         engagement_ids = Engagement.objects.values_list("pk", flat=True)
     ids = sorted(set(engagement_ids))
     batches = [ids[n : n + recompute.BATCH_SIZE] for n in range(0, len(ids), recompute.BATCH_SIZE)]
@@ -134,6 +136,7 @@ def engagements_recompute_all(
             progress(done, len(ids))
     if store_facts:
         facts.facts_refresh(engagement_ids=ids, as_of=as_of, policy=policy)
+        partner_facts.partner_facts_refresh(engagement_ids=None if every else ids, policy=policy)
     return done
 
 
@@ -160,7 +163,9 @@ def history_rebuild(*, engagement_ids=None, days, until=None, progress=None):
         if engagement_ids is None
         else engagement_ids
     )
-    facts.facts_refresh(engagement_ids=ids, as_of=dates[-1], policy=selectors.active_policy())
+    policy = selectors.active_policy()
+    facts.facts_refresh(engagement_ids=ids, as_of=dates[-1], policy=policy)
+    partner_facts.partner_facts_refresh(engagement_ids=engagement_ids, policy=policy)
     facts.rung_history_refresh(today=timezone.localdate())
     return len(dates)
 

@@ -12,13 +12,23 @@ REVIEW_DAYS = 180
 
 
 def partner_list(*, user, query=""):
-    partners = access.visible_partners(user).annotate(
-        engagement_count=Count("engagements", distinct=True),
-        active_count=Count("engagements", filter=Q(engagements__status="active"), distinct=True),
-    )
+    """The visible partners whose name or industry contains ``query``, by name."""
+    partners = access.visible_partners(user)
     if query:
         partners = partners.filter(Q(name__icontains=query) | Q(industry__icontains=query))
     return partners.order_by("name")
+
+
+def engagement_counts(partners):
+    """{partner id: (engagements, active engagements)} of ``partners`` (ids or a queryset)
+    that have any, in one query: a page of partners counts only its own engagements."""
+    rows = (
+        Engagement.objects.filter(partner__in=partners)
+        .order_by()
+        .values_list("partner_id")
+        .annotate(all=Count("pk"), active=Count("pk", filter=Q(status="active")))
+    )
+    return {pk: (every, active) for pk, every, active in rows}
 
 
 def partner_engagements(*, partner):

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from assessments.demo.synthetic import analyze_tables, build_portfolio, history_in_sql
-from assessments.engine import facts
+from assessments.engine import facts, partner_facts
 from assessments.selectors import active_policy
 from partners.access import ACCOUNT_MANAGERS, LEADERSHIP
 from partners.models import Engagement
@@ -116,7 +116,9 @@ class Command(BaseCommand):
         # What the recompute stores after writing snapshots, which were drawn here instead.
         today = timezone.localdate()
         engagement_ids = [*ids, *wide, heavy]
-        facts.facts_refresh(engagement_ids=engagement_ids, as_of=today, policy=active_policy())
+        policy = active_policy()
+        facts.facts_refresh(engagement_ids=engagement_ids, as_of=today, policy=policy)
+        partner_facts.partner_facts_refresh(policy=policy, today=today)
         facts.rung_history_refresh(today=today)
         analyze_tables()
         partner = Engagement.objects.get(pk=wide[0]).partner

@@ -35,7 +35,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from assessments.demo.synthetic import analyze_tables, build_portfolio, history_in_sql
-from assessments.engine import facts
+from assessments.engine import facts, partner_facts
 from assessments.selectors import active_policy
 from partners.access import ACCOUNT_MANAGERS, CLIENT_PRODUCT_OWNERS, LEADERSHIP
 from partners.models import Contact, Engagement
@@ -102,7 +102,9 @@ class Command(BaseCommand):
         for manager_id, chunk in owned.items():
             Engagement.objects.filter(pk__in=chunk).update(account_manager_id=manager_id)
         history_in_sql(ids, days=options["days"], today=today)
-        facts.facts_refresh(engagement_ids=ids, as_of=today, policy=active_policy())
+        policy = active_policy()
+        facts.facts_refresh(engagement_ids=ids, as_of=today, policy=policy)
+        partner_facts.partner_facts_refresh(policy=policy, today=today)
         facts.rung_history_refresh(today=today)
         analyze_tables()
         clients = self.client_users(20)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments import services
-from assessments.engine import facts
+from assessments.engine import facts, partner_facts
 from assessments.models import (
     AssessmentInvitation,
     LevelChange,
@@ -140,13 +140,14 @@ def grow_relationship(*, engagement, raters, logged_by, today=None, history_days
 
 
 def store_facts(today=None):
-    """Store the portfolio facts and month-end rung counts of every engagement, as the
-    recompute does after writing snapshots (the stories here write snapshots directly)."""
+    """Store the portfolio facts and month-end rung counts of every engagement, and every
+    partner's maturity, as the recompute does after writing snapshots (the stories here
+    write snapshots directly)."""
     today = today or timezone.localdate()
     ids = Engagement.objects.values_list("pk", flat=True)
-    facts.facts_refresh(
-        engagement_ids=ids, as_of=today, policy=ScoringPolicy.objects.get(is_active=True)
-    )
+    policy = ScoringPolicy.objects.get(is_active=True)
+    facts.facts_refresh(engagement_ids=ids, as_of=today, policy=policy)
+    partner_facts.partner_facts_refresh(policy=policy, today=today)
     facts.rung_history_refresh(today=today)
 
 
