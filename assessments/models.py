@@ -600,3 +600,19 @@ class PartnerFacts(models.Model):
             product_owners=self.product_owners,
             engagements=self.engagements,
         )
+
+
+class LatestRating(models.Model):
+    """Each client contact's latest rating in the window as of the last recompute of their
+    partner (``engine.partner_facts``), on whichever of the partner's engagements: the
+    dashboard counts the barriers of these rows instead of looking for every contact's
+    latest rating among all the portfolio's ratings per request."""
+
+    contact = models.OneToOneField(
+        Contact, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    assessment = models.ForeignKey(TrustAssessment, on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.contact_id}: rating {self.assessment_id}"

@@ -237,12 +237,15 @@ def latest_client_ratings(scope, *, as_of, window_days, per_engagement=False):
 def barrier_counts(ratings):
     """How often each barrier was named in ``ratings`` (a TrustAssessment queryset), most
     named first, each with its hint. One query."""
-    counts = dict(
+    return counted_barriers(
         AssessmentBarrier.objects.filter(assessment__in=ratings.order_by().values("pk"))
-        .order_by()
-        .values_list("code")
-        .annotate(n=Count("pk"))
-        .values_list("code", "n")
+    )
+
+
+def counted_barriers(barriers):
+    """`barrier_counts` of the named ``barriers`` (an AssessmentBarrier queryset)."""
+    counts = dict(
+        barriers.order_by().values_list("code").annotate(n=Count("pk")).values_list("code", "n")
     )
     rows = [
         {"code": code.value, "label": code.label, "hint": BARRIER_HINTS[code], "count": n}

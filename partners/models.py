@@ -267,6 +267,12 @@ class EngagementEvent(models.Model):
         ordering = ["-occurred_on", "-id"]
         indexes = [
             models.Index(fields=["engagement", "-occurred_on"], name="event_engagement_date"),
+            # The dashboard's latest disputes: only the disputed rows, newest review first.
+            models.Index(
+                fields=["-client_reviewed_at", "-id"],
+                condition=Q(client_status="disputed"),
+                name="event_disputed",
+            ),
         ]
 
     def __str__(self):

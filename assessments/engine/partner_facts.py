@@ -4,8 +4,9 @@ The partner list and the dashboard's partners view sort, filter and count every 
 partner by organisation rung, score and stage. Computing that per request meant loading the
 ratings of the whole portfolio (``selectors.organisation_facts``), so the pages slowed down
 as it grew. Here it is computed once per recompute, by the same selectors and rules the
-partner page uses live, and upserted one row per partner: four queries and one write per
-batch of partners however many engagements they hold.
+partner page uses live, and upserted one row per partner; each client contact's latest
+rating (``LatestRating``) is stored alongside for the dashboard's barriers. Four queries and
+three writes per batch of partners, however many engagements they hold.
 """
 
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils import timezone
 from partners.models import Engagement, Partner
 
 from .. import selectors
-from ..models import PartnerFacts
+from ..models import LatestRating, PartnerFacts
 from .organisation import STAGE_ORDER
 
 BATCH_SIZE = 500
@@ -73,4 +74,22 @@ def _refresh_batch(ids, today, policy):
         )
     PartnerFacts.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["partner"], update_fields=list(STORED)
+    )
+    latest = [
+        LatestRating(
+            contact_id=contact,
+            assessment_id=rating.assessment_id,
+            engagement_id=rating.engagement_id,
+        )
+        for one in facts.values()
+        for contact, rating in one.ratings.items()
+    ]
+    LatestRating.objects.filter(engagement__partner_id__in=ids).exclude(
+        contact_id__in=[row.contact_id for row in latest]
+    ).delete()
+    LatestRating.objects.bulk_create(
+        latest,
+        update_conflicts=True,
+        unique_fields=["contact"],
+        update_fields=["assessment", "engagement"],
     )

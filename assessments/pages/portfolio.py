@@ -17,7 +17,7 @@ from partners.forms import UserChoiceField
 from partners.models import Engagement, EngagementEvent, Level, Partner
 
 from .. import selectors
-from ..models import TrustAssessment
+from ..models import AssessmentBarrier, LatestRating
 from . import attention, charts, drilldown, insights
 from .next_rung import relative_gap
 
@@ -189,7 +189,6 @@ def dashboard_context(*, user, params):
     filters = form.filters()
     engagements = filtered_engagements(user, filters)
     lists = _insight_lists(engagements)
-    policy = selectors.active_policy().params()
     one_person = insights.trust_on_one_person(engagements)
     one_person_total = lists["summary"]["one_person"]
     summary_filters = {
@@ -217,18 +216,22 @@ def dashboard_context(*, user, params):
         **disputed_evidence(engagements),
         "headers": drilldown.headers(filters.get("sort", "name")),
         "attention_label": drilldown.ATTENTION.get(filters.get("attention")),
-        "barriers": portfolio_barriers(engagements, policy=policy),
+        "barriers": portfolio_barriers(engagements),
     }
 
 
-def portfolio_barriers(engagements, *, policy, today=None):
-    """Barriers named in each client contact's latest rating of the engagements. One query."""
-    ratings = selectors.latest_client_ratings(
-        TrustAssessment.objects.filter(engagement__in=engagements.order_by().values("pk")),
-        as_of=today or timezone.localdate(),
-        window_days=policy.window_days,
-    )
-    return selectors.barrier_counts(ratings)
+def portfolio_barriers(engagements):
+    """Barriers named in each client contact's latest rating, as the last recompute stored
+    it (``LatestRating``), counted when that rating is of one of ``engagements``. One query.
+
+    Unfiltered, these are the barriers of every contact's latest rating in the portfolio;
+    filtered, of those latest ratings that fall on the filtered engagements (a contact whose
+    latest rating is of another engagement is not counted with an older one)."""
+    latest = LatestRating.objects.all()
+    if engagements.query.has_filters():  # unfiltered, the join would only read every row
+        latest = latest.filter(engagement__in=engagements.order_by().values("pk"))
+    barriers = AssessmentBarrier.objects.filter(assessment__in=latest.values("assessment"))
+    return selectors.counted_barriers(barriers)
 
 
 CSV_HEADER = (

@@ -7,8 +7,20 @@ from django.utils import timezone
 from assessments import services, tasks
 from assessments.engine import partner_facts
 from assessments.engine.scoring import ANSWER_ITEMS
-from assessments.models import PartnerFacts
-from assessments.selectors import active_policy, partners_maturity
+from assessments.models import (
+    AssessmentBarrier,
+    LatestRating,
+    PartnerFacts,
+    TrustAssessment,
+    TrustBarrier,
+)
+from assessments.pages.portfolio import portfolio_barriers
+from assessments.selectors import (
+    active_policy,
+    barrier_counts,
+    latest_client_ratings,
+    partners_maturity,
+)
 from assessments.tests.pages.factories import RatingFactory
 from partners.models import Engagement, Partner
 from partners.tests.factories import ContactFactory, EngagementFactory, PartnerFactory
@@ -121,3 +133,25 @@ def test_a_partner_facts_refresh_is_of_today_whatever_day_was_recomputed(
     assert set(PartnerFacts.objects.values_list("facts_on", flat=True)) == {timezone.localdate()}
     assert stored() == live()
     assert active_policy().window_days > 3
+
+
+def test_the_stored_latest_ratings_give_the_live_portfolio_barriers(varied_portfolio):  # noqa: F811
+    with_barriers = TrustAssessment.objects.filter(side="client").order_by("pk")
+    for n, rating in enumerate(with_barriers):
+        codes = list(TrustBarrier)[n % 3 : n % 3 + 1 + n % 2]
+        AssessmentBarrier.objects.bulk_create(
+            (AssessmentBarrier(assessment=rating, code=code) for code in codes),
+            ignore_conflicts=True,  # the synthetic ratings name some already
+        )
+    services.engagements_recompute_all(notify=False)
+
+    every = Engagement.objects.all()
+    ratings = latest_client_ratings(
+        TrustAssessment.objects.all(),
+        as_of=timezone.localdate(),
+        window_days=active_policy().window_days,
+    )
+    expected = barrier_counts(ratings)
+    assert portfolio_barriers(every) == expected
+    assert len(expected) >= 3
+    assert LatestRating.objects.count() == ratings.count()

@@ -232,7 +232,8 @@ def test_dashboard_partners_view_and_csv(client, leader, acme, partner_b):
     assert rows[0]["organisation_score"] == "53.0"
 
 
-def test_dashboard_shows_the_portfolios_barriers(client, leader, acme):
+def test_dashboard_shows_the_portfolios_barriers(client, leader, acme, other_am):
+    store_facts()
     client.force_login(leader)
 
     response = client.get(reverse("assessments:dashboard"))
@@ -241,6 +242,9 @@ def test_dashboard_shows_the_portfolios_barriers(client, leader, acme):
         ("internal_perception", 2),
         ("losing_control", 1),
     ]
+    # Filtered to the warehouse app: Grace's latest rating is of the route planner.
+    filtered = client.get(reverse("assessments:dashboard"), {"manager": other_am.pk})
+    assert filtered.context["barriers"] == []
 
 
 def test_progress_page_shows_the_engagements_barriers(client, am, acme, engagement_a):
