@@ -6,7 +6,6 @@ page loads only its own rows, in the same few queries for ten partners as for a 
 A partner no recompute has seen yet shows as not scored, without a trusted person.
 """
 
-import csv
 from collections import Counter
 
 from django.core.paginator import Paginator
@@ -18,7 +17,7 @@ from partners.choices import Level
 
 from ..engine.organisation import PartnerMaturity, Stage
 from . import charts
-from .portfolio import _Echo, _safe_cell
+from .portfolio import _safe_cell, csv_chunks
 
 PAGE_SIZE = 25
 SORTS = {
@@ -140,10 +139,11 @@ def _csv_row(partner):
 
 
 def csv_lines(*, user, params):
-    """The dashboard's partners table, every row, in its sort order, as CSV lines."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+    """The dashboard's partners table, every row, in its sort order, as CSV."""
     partners = sorted_partners(user=user, sort=_sort(params, "rung"))
     counts = register.engagement_counts(partners.values("pk"))
-    for partner in partners.iterator(chunk_size=2000):
-        yield writer.writerow(_csv_row(with_maturity([partner], counts)[0]))
+    rows = (
+        _csv_row(with_maturity([partner], counts)[0])
+        for partner in partners.iterator(chunk_size=2000)
+    )
+    return csv_chunks(CSV_HEADER, rows)
