@@ -128,7 +128,13 @@ def summarise(engagements, *, today=None):
     """Counts for page headers in one pass: total, average score, at risk, stale, falling,
     with an overdue plan item, trust on one person, and "rungs", [(level, count)] lowest
     first."""
-    overdue = Q(plan_overdue(today)) & ~Q(status=Engagement.Status.CLOSED)
+    # An uncorrelated IN (hashed once) rather than plan_overdue's EXISTS per row: the per-row
+    # subplan made up most of the estimated cost, which would cross PostgreSQL's
+    # jit_above_cost (100,000) at about 12,000 engagements and then pay a JIT compile.
+    overdue_ids = PlanItem.objects.filter(
+        status=PlanItem.Status.OPEN, due_on__lt=today or timezone.localdate()
+    ).values("engagement_id")
+    overdue = Q(pk__in=overdue_ids) & ~Q(status=Engagement.Status.CLOSED)
     summary = engagements.order_by().aggregate(
         total=Count("pk"),
         average=Avg("score"),
