@@ -8,10 +8,10 @@ recomputes. This module imports both `services` and `tasks`; neither imports it.
 from django.db import transaction
 from django.dispatch import receiver
 
-from partners.signals import contact_email_changed, evidence_changed
+from partners.signals import contact_email_changed, evidence_changed, organisation_changed
 
 from .services import enqueue, invitations_revoke_for_contact, level_changes_recorded
-from .tasks import notify_level_change, recompute_engagement
+from .tasks import notify_level_change, recompute_engagement, refresh_partner_facts
 
 
 @receiver(evidence_changed, dispatch_uid="assessments.recompute_on_evidence")
@@ -19,6 +19,12 @@ def recompute_on_evidence(sender, engagement_ids, **kwargs):
     """Enqueue a recompute of each engagement whose evidence changed."""
     for engagement_id in engagement_ids:
         transaction.on_commit(lambda pk=engagement_id: enqueue(recompute_engagement, pk))
+
+
+@receiver(organisation_changed, dispatch_uid="assessments.refresh_partner_facts")
+def refresh_on_organisation_change(sender, partner_ids, **kwargs):
+    """Enqueue a refresh of the partners' stored maturity."""
+    transaction.on_commit(lambda: enqueue(refresh_partner_facts, list(partner_ids)))
 
 
 @receiver(level_changes_recorded, dispatch_uid="assessments.notify_on_level_change")

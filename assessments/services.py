@@ -148,6 +148,12 @@ def portfolio_recompute(*, as_of=None):
     return done
 
 
+def partner_facts_store(*, partner_ids):
+    """Refresh the stored maturity of these partners after a change that recomputes no
+    engagement (a product owner named, an engagement closed): `engine/partner_facts.py`."""
+    partner_facts.partner_facts_refresh(policy=selectors.active_policy(), partner_ids=partner_ids)
+
+
 def history_rebuild(*, engagement_ids=None, days, until=None, progress=None):
     """Snapshots for each of the last `days` days, oldest first, so trends have history; then
     the portfolio facts of the last day and the month-end rung counts."""

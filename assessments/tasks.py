@@ -19,6 +19,12 @@ def recompute_engagement(engagement_id):
     return services.engagement_recompute(engagement=engagement).pk
 
 
+@shared_task(**RECOMPUTE_LIMITS)
+def refresh_partner_facts(partner_ids):
+    services.partner_facts_store(partner_ids=partner_ids)
+    return len(partner_ids)
+
+
 @shared_task(soft_time_limit=240, time_limit=300)
 def recompute_dirty():
     """Catch up engagements whose evidence changed but whose recompute was lost."""

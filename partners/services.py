@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from . import access
 from .models import Contact, Engagement, EngagementEvent, Partner, display_name
-from .signals import contact_email_changed, evidence_changed
+from .signals import contact_email_changed, evidence_changed, organisation_changed
 
 logger = logging.getLogger(__name__)
 
@@ -79,14 +79,22 @@ def contact_create(*, partner, name, email, title="", is_product_owner=False, us
     )
     contact.full_clean()
     contact.save()
+    if is_product_owner:
+        _organisation_changed(partner.pk)
     return contact
+
+
+def _organisation_changed(*partner_ids):
+    organisation_changed.send(sender=Partner, partner_ids=sorted(set(partner_ids)))
 
 
 @transaction.atomic
 def contact_update(*, contact, data) -> Contact:
     """Update a contact. An email change is recorded in the history and withdraws the rating
     links sent to the old address (receivers in `assessments`)."""
-    old_email = Contact.objects.filter(pk=contact.pk).values_list("email", flat=True).first()
+    old_email, old_owner = (
+        Contact.objects.filter(pk=contact.pk).values_list("email", "is_product_owner").first()
+    )
     _apply(contact, CONTACT_FIELDS, data)
     contact.email = contact.email.strip().lower()
     contact.full_clean()
@@ -97,6 +105,8 @@ def contact_update(*, contact, data) -> Contact:
         contact_email_changed.send(
             sender=Contact, contact=contact, old_email=old_email, new_email=contact.email
         )
+    if old_owner != contact.is_product_owner:
+        _organisation_changed(contact.partner_id)
     return contact
 
 
@@ -158,6 +168,7 @@ def engagement_update(*, engagement, data, user=None) -> Engagement:
         if before != {member.pk for member in data["team"]}:
             names = sorted(display_name(m) for m in data["team"]) or ["nobody"]
             engagement._change_reason = "Team changed to " + ", ".join(names)
+    old_status = engagement.status
     _apply(engagement, ENGAGEMENT_FIELDS, data)
     engagement.full_clean()
     fields = [f for f in ENGAGEMENT_FIELDS if f in data]
@@ -168,6 +179,8 @@ def engagement_update(*, engagement, data, user=None) -> Engagement:
         Engagement.history.bulk_history_create([engagement], update=True, default_user=user)
     if "team" in data:
         engagement.team.set(data["team"])
+    if engagement.status != old_status:  # the organisation rung counts active engagements
+        _organisation_changed(engagement.partner_id)
     return engagement
 
 

@@ -30,16 +30,18 @@ STORED = (
 )
 
 
-def partner_facts_refresh(*, policy, engagement_ids=None, today=None):
-    """Store today's maturity of the partners of ``engagement_ids`` (of every partner when
-    None, which also covers partners without engagements).
+def partner_facts_refresh(*, policy, engagement_ids=None, partner_ids=None, today=None):
+    """Store today's maturity of the partners of ``engagement_ids``, or of ``partner_ids``
+    (of every partner when neither is given, which covers partners without engagements).
 
     Today's, whatever day a recompute was of: the pages show today's maturity, and the rung
     rests on the engagements' current levels. Two refreshes that race both compute from
     committed rows; the last write holds.
     """
     today = today or timezone.localdate()
-    if engagement_ids is None:
+    if partner_ids is not None:
+        partners = Partner.objects.filter(pk__in=list(partner_ids)).values_list("pk", flat=True)
+    elif engagement_ids is None:
         partners = Partner.objects.values_list("pk", flat=True)
     else:
         partners = (

@@ -22,6 +22,7 @@ from assessments.selectors import (
     partners_maturity,
 )
 from assessments.tests.pages.factories import RatingFactory
+from partners import services as partner_services
 from partners.models import Engagement, Partner
 from partners.tests.factories import ContactFactory, EngagementFactory, PartnerFactory
 
@@ -155,3 +156,33 @@ def test_the_stored_latest_ratings_give_the_live_portfolio_barriers(varied_portf
     assert portfolio_barriers(every) == expected
     assert len(expected) >= 3
     assert LatestRating.objects.count() == ratings.count()
+
+
+def test_a_product_owner_named_or_an_engagement_closed_refreshes_the_partner(
+    varied_portfolio,  # noqa: F811
+    partner_a,
+    am,
+    django_capture_on_commit_callbacks,
+):
+    services.engagements_recompute_all(notify=False)
+    before = stored()[partner_a.pk]
+    PartnerFacts.objects.filter(pk=partner_a.pk).update(trusted_people=99)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        contact = partner_services.contact_create(
+            partner=partner_a, name="Pat Plain", email="pat@example.com"
+        )
+    assert callbacks == []  # not a product owner: nothing to refresh
+    assert stored()[partner_a.pk].trusted_people == 99
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_services.contact_update(contact=contact, data={"is_product_owner": True})
+    named = stored()[partner_a.pk]
+    assert named.product_owners == before.product_owners + 1
+    assert named == live()[partner_a.pk]
+
+    scored = partner_a.engagements.filter(status="active", score__isnull=False).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_services.engagement_update(engagement=scored, data={"status": "closed"}, user=am)
+    closed = stored()[partner_a.pk]
+    assert closed.engagements == named.engagements - 1
+    assert closed == live()[partner_a.pk]
