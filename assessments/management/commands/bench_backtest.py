@@ -9,41 +9,26 @@ without its engine: `engagements_recompute_all` once per step. Runs in a scratch
 import datetime as dt
 import time
 
-from django.core.management.base import BaseCommand
-from django.utils import timezone
-
 from assessments import selectors, services
 
-from ._portfolio import add_portfolio_arguments, portfolio_build
-from ._scratch import scratch_database
+from ._portfolio import PortfolioBenchmark
 
 TARGET_SECONDS = 60
 TARGET_RATIO = 10
 
 
-class Command(BaseCommand):
+class Command(PortfolioBenchmark):
     help = "Time backtest_run at 52 weekly steps against engagements_recompute_all per step."
+    sample_help = "Engagements of the baseline (200)."
 
     def add_arguments(self, parser):
-        add_portfolio_arguments(parser, sample_help="Engagements of the baseline (200).")
+        super().add_arguments(parser)
         parser.add_argument("--steps", type=int, default=52)
         parser.add_argument(
             "--sample-steps", type=int, default=4, help="Steps of the baseline (4)."
         )
 
-    def handle(self, *args, **options):
-        with scratch_database(self.stdout, keep=options["keep_db"]):
-            self.run(**options)
-
-    def run(self, *, engagements, events_per_engagement, assessments_per_engagement, **options):
-        end = timezone.localdate()
-        ids = portfolio_build(
-            self.stdout,
-            engagements=engagements,
-            events_per_engagement=events_per_engagement,
-            assessments_per_engagement=assessments_per_engagement,
-            as_of=end,
-        )
+    def measure(self, ids, end, **options):
         start = end - dt.timedelta(days=7 * (options["steps"] - 1))
         rate = self.time_backtest(start, end, len(ids))
         baseline = self.time_baseline(start, ids[: options["sample"]], options["sample_steps"])

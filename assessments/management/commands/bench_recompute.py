@@ -8,25 +8,22 @@ README.
 import statistics
 import time
 
-from django.core.management.base import BaseCommand
-from django.utils import timezone
-
 from assessments import services
 from assessments.engine.recompute import Timings
 from partners.models import Engagement
 
-from ._portfolio import add_portfolio_arguments, portfolio_build
-from ._scratch import scratch_database
+from ._portfolio import PortfolioBenchmark
 
 TARGET_SECONDS = 1.5
 TARGET_RATIO = 30
 
 
-class Command(BaseCommand):
+class Command(PortfolioBenchmark):
     help = "Time engagements_recompute_all against one engagement_recompute per engagement."
+    sample_help = "Engagements timed with the loop (200)."
 
     def add_arguments(self, parser):
-        add_portfolio_arguments(parser, sample_help="Engagements timed with the loop (200).")
+        super().add_arguments(parser)
         parser.add_argument(
             "--disputed-share",
             type=float,
@@ -34,29 +31,10 @@ class Command(BaseCommand):
             help="Share of the events the client disputes (0.1).",
         )
 
-    def handle(self, *args, **options):
-        with scratch_database(self.stdout, keep=options["keep_db"]):
-            self.run(**options)
+    def portfolio_options(self, options):
+        return {"disputed_share": options["disputed_share"]}
 
-    def run(
-        self,
-        *,
-        engagements,
-        events_per_engagement,
-        assessments_per_engagement,
-        disputed_share,
-        sample,
-        **options,
-    ):
-        as_of = timezone.localdate()
-        ids = portfolio_build(
-            self.stdout,
-            engagements=engagements,
-            events_per_engagement=events_per_engagement,
-            assessments_per_engagement=assessments_per_engagement,
-            as_of=as_of,
-            disputed_share=disputed_share,
-        )
+    def measure(self, ids, as_of, *, sample, **options):
         set_seconds = self.time_set_based(as_of)
         loop_seconds = self.time_loop(ids[:sample], as_of)
         set_rate = len(ids) / set_seconds
