@@ -20,6 +20,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from core.errors import RowErrors
+
 from . import access, imports, selectors, services
 from .choices import Dimension, EventKind
 from .imports import CsvRefused
@@ -330,7 +332,7 @@ class EventViewSet(viewsets.ModelViewSet):
         run = imports.csv_check if form.validated_data["dry_run"] else imports.csv_import
         outcome = run(user=request.user, rows=rows, engagement=scope)
         if not outcome.ok:
-            raise services.RowErrors(outcome.errors)
+            raise RowErrors(outcome.errors)
         saved = not form.validated_data["dry_run"]
         answer = status.HTTP_201_CREATED if saved else status.HTTP_200_OK
         return Response(ImportResultSerializer(outcome).data, status=answer)

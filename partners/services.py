@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.errors import RowErrors
+
 from . import access
 from .models import Contact, Engagement, EngagementEvent, Partner, display_name
 from .signals import contact_email_changed, evidence_changed
@@ -308,14 +310,6 @@ def _dispute_notify(*, event, contact):
     except OSError:
         # The review is saved either way; the dispute also shows on the dashboard.
         logger.exception("Could not email the dispute of event %s.", event.pk)
-
-
-class RowErrors(ValidationError):
-    """An all-or-nothing bulk write refused: `rows` maps a row's position to its error."""
-
-    def __init__(self, rows):
-        self.rows = rows
-        super().__init__(f"{len(rows)} row(s) have errors; nothing was saved.")
 
 
 BULK_BATCH_SIZE = 1000
