@@ -156,6 +156,19 @@ class Engagement(models.Model):
     sparkline = models.JSONField(default=list, blank=True, editable=False)
     next_rung_gap = models.JSONField(default=list, blank=True, editable=False)
 
+    # What people enter and change, on the page and through the API, in the form's order; the
+    # partner is fixed at creation and everything else is the engine's.
+    DETAIL_FIELDS = (
+        "name",
+        "description",
+        "account_manager",
+        "team",
+        "started_on",
+        "ends_on",
+        "contract_type",
+        "status",
+    )
+
     objects = EngagementQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=ENGINE_FIELDS)
 

@@ -21,15 +21,8 @@ logger = logging.getLogger(__name__)
 
 PARTNER_FIELDS = ("name", "industry", "website", "notes")
 CONTACT_FIELDS = ("name", "email", "title", "is_product_owner", "user")
-ENGAGEMENT_FIELDS = (
-    "name",
-    "description",
-    "account_manager",
-    "started_on",
-    "ends_on",
-    "contract_type",
-    "status",
-)
+# The team is many-to-many: `engagement_update` sets it after the save.
+ENGAGEMENT_FIELDS = tuple(field for field in Engagement.DETAIL_FIELDS if field != "team")
 EVENT_FIELDS = ("kind", "occurred_on", "title", "impact", "notes")
 # Changing what an event says happened moves the score: it needs a reason in the history.
 EVENT_SCORED_FIELDS = ("kind", "occurred_on", "impact")
