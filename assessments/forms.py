@@ -260,6 +260,16 @@ class PortfolioFilterForm(forms.Form):
         return {key: value for key, value in data.items() if value not in (None, "")}
 
 
+def _client_comment_field():
+    """A client's optional comment on an event or a plan item."""
+    return forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class EventReviewForm(forms.Form):
     """A client product owner's review of one event; prefixed per event on /rate/."""
 
@@ -269,12 +279,7 @@ class EventReviewForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose confirm or dispute."},
     )
-    comment = forms.CharField(
-        label="Comment (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    comment = _client_comment_field()
 
     def __init__(self, *args, event, **kwargs):
         if event.client_status != event.ClientStatus.UNREVIEWED:
@@ -288,12 +293,7 @@ class PlanClientForm(forms.Form):
     """What a client may do with a plan item: mark a client-side item done, comment."""
 
     done = forms.BooleanField(label="Done", required=False)
-    comment = forms.CharField(
-        label="Comment (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    comment = _client_comment_field()
 
     def __init__(self, *args, item, **kwargs):
         kwargs.setdefault("initial", {"comment": item.client_comment})
