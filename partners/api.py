@@ -105,6 +105,18 @@ class ReadCreateUpdateViewSet(mixins.UpdateModelMixin, ReadCreateViewSet):
     """List, retrieve, create and change; never delete."""
 
 
+def details_schema(one, many, *, create):
+    """The OpenAPI summaries of a ReadCreateUpdateViewSet whose changes are to its details,
+    worded alike for every such resource: `one` is "a partner", `many` "partners"."""
+    return extend_schema_view(
+        list=extend_schema(summary=f"List {many}"),
+        retrieve=extend_schema(summary=one[:1].upper() + one[1:]),
+        create=extend_schema(summary=create),
+        update=extend_schema(summary=f"Replace {one}'s details"),
+        partial_update=extend_schema(summary=f"Change some of {one}'s details"),
+    )
+
+
 # --- Partners and contacts ----------------------------------------------------------------
 
 
@@ -116,13 +128,7 @@ class PartnerFilter(django_filters.FilterSet):
         fields = ["name", "industry"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List partners"),
-    retrieve=extend_schema(summary="A partner"),
-    create=extend_schema(summary="Create a partner"),
-    update=extend_schema(summary="Replace a partner's details"),
-    partial_update=extend_schema(summary="Change some of a partner's details"),
-)
+@details_schema("a partner", "partners", create="Create a partner")
 class PartnerViewSet(ReadCreateUpdateViewSet):
     serializer_class = PartnerSerializer
     permission_classes = [IsProviderStaff]
@@ -140,13 +146,7 @@ class PartnerViewSet(ReadCreateUpdateViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List contacts"),
-    retrieve=extend_schema(summary="A contact"),
-    create=extend_schema(summary="Add a contact to a partner"),
-    update=extend_schema(summary="Replace a contact's details"),
-    partial_update=extend_schema(summary="Change some of a contact's details"),
-)
+@details_schema("a contact", "contacts", create="Add a contact to a partner")
 class ContactViewSet(ReadCreateUpdateViewSet):
     permission_classes = [IsProviderStaff, ChangesContactsToWrite]
     filterset_fields = ["partner", "is_product_owner"]
