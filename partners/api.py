@@ -105,6 +105,11 @@ class ReadCreateUpdateViewSet(mixins.UpdateModelMixin, ReadCreateViewSet):
     """List, retrieve, create and change; never delete."""
 
 
+def post_action(**options):
+    """A POST action: it takes a body, so none of the list's filters or pages apply."""
+    return action(methods=["post"], filter_backends=[], pagination_class=None, **options)
+
+
 def details_schema(one, many, *, create):
     """The OpenAPI summaries of a ReadCreateUpdateViewSet whose changes are to its details,
     worded alike for every such resource: `one` is "a partner", `many` "partners"."""
@@ -241,13 +246,7 @@ class EventViewSet(viewsets.ModelViewSet):
         request=EventReviewSerializer,
         responses={200: ClientEventSerializer},
     )
-    @action(
-        detail=True,
-        methods=["post"],
-        permission_classes=[IsClient],
-        filter_backends=[],
-        pagination_class=None,
-    )
+    @post_action(detail=True, permission_classes=[IsClient])
     def review(self, request, pk=None):
         event = self.get_object()
         review = EventReviewSerializer(data=request.data)
@@ -287,13 +286,7 @@ class EventViewSet(viewsets.ModelViewSet):
         request=EventRowSerializer(many=True),
         responses={201: BulkResultSerializer},
     )
-    @action(
-        detail=False,
-        methods=["post"],
-        parser_classes=[JSONParser],
-        filter_backends=[],
-        pagination_class=None,
-    )
+    @post_action(detail=False, parser_classes=[JSONParser])
     def bulk(self, request):
         rows = EventRowSerializer(data=request.data, many=True)
         if not rows.is_valid():
@@ -311,14 +304,7 @@ class EventViewSet(viewsets.ModelViewSet):
             200: OpenApiResponse(ImportResultSerializer, description="Dry run: nothing saved."),
         },
     )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import",
-        parser_classes=[MultiPartParser, FormParser],
-        filter_backends=[],
-        pagination_class=None,
-    )
+    @post_action(detail=False, url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
         form = EventImportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
