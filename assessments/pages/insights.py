@@ -71,31 +71,28 @@ def with_activity(engagements, *, now=None):
     )
 
 
-def score_series(*, engagement_ids, since):
-    """{engagement id: [score, ...]} oldest first, from daily snapshots since ``since``."""
+def _snapshot_series(engagement_ids, **days):
+    """{engagement id: [score, ...]} oldest first, from the daily snapshots on `days`."""
     series = defaultdict(list)
     rows = (
-        MaturitySnapshot.objects.filter(engagement_id__in=engagement_ids, as_of__gte=since)
+        MaturitySnapshot.objects.filter(engagement_id__in=engagement_ids, **days)
         .order_by("engagement_id", "as_of")
         .values_list("engagement_id", "score")
     )
     for engagement_id, score in rows:
         series[engagement_id].append(score)
     return series
+
+
+def score_series(*, engagement_ids, since):
+    """{engagement id: [score, ...]} oldest first, from daily snapshots since ``since``."""
+    return _snapshot_series(engagement_ids, as_of__gte=since)
 
 
 def weekly_series(*, engagement_ids, today, weeks=52):
     """{engagement id: [score, ...]} oldest first, one snapshot a week over ``weeks``."""
     days = [today - dt.timedelta(days=7 * n) for n in range(weeks, -1, -1)]
-    series = defaultdict(list)
-    rows = (
-        MaturitySnapshot.objects.filter(engagement_id__in=engagement_ids, as_of__in=days)
-        .order_by("engagement_id", "as_of")
-        .values_list("engagement_id", "score")
-    )
-    for engagement_id, score in rows:
-        series[engagement_id].append(score)
-    return series
+    return _snapshot_series(engagement_ids, as_of__in=days)
 
 
 def month_ends(today, months=12):
