@@ -18,6 +18,15 @@ LIKERT_ANSWERS = {
 }
 
 
+def as_posted(answers):
+    """The answers as an HTML form posts them: every value a string."""
+    return {item: str(value) for item, value in answers.items()}
+
+
+# Answers as the rating form posts them; reliability 5 tells them from the other answers.
+FORM_ANSWERS = as_posted({**LIKERT_ANSWERS, "reliability": 5, "advice": 2})
+
+
 def local_noon(day):
     return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
 

@@ -14,22 +14,12 @@ from django.utils import timezone
 from assessments import selectors, services
 from assessments.engine.scoring import ANSWER_ITEMS
 from assessments.models import AssessmentInvitation, TrustAssessment, hash_token
-from assessments.tests.factories import AssessmentFactory
+from assessments.tests.factories import FORM_ANSWERS, AssessmentFactory
 from partners.tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {
-    "credibility": "4",
-    "reliability": "5",
-    "intimacy": "3",
-    "self_orientation": "2",
-    "technical": "4",
-    "domain": "3",
-    "advice": "2",
-    "recommend": "9",
-    "comment": "Solid team",
-}
+ANSWERS = {**FORM_ANSWERS, "recommend": "9", "comment": "Solid team"}
 
 
 @pytest.fixture
