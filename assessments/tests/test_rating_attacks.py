@@ -91,23 +91,21 @@ def test_the_planted_address_attack_is_closed(client, am, engagement_a, pia):
 # --- Item 2: one client rating per contact, engagement and 30 days --------------------------
 
 
+def client_rating(engagement, contact, submitted_at):
+    return services.assessment_submit(
+        engagement=engagement,
+        side="client",
+        rater_contact=contact,
+        answers=ANSWERS,
+        submitted_at=submitted_at,
+    )
+
+
 def test_a_second_rating_within_30_days_is_refused_with_the_dates(engagement_a, pia):
     first = timezone.make_aware(dt.datetime(2026, 3, 2, 10))
-    services.assessment_submit(
-        engagement=engagement_a,
-        side="client",
-        rater_contact=pia,
-        answers=ANSWERS,
-        submitted_at=first,
-    )
+    client_rating(engagement_a, pia, first)
     with pytest.raises(ValidationError) as refused:
-        services.assessment_submit(
-            engagement=engagement_a,
-            side="client",
-            rater_contact=pia,
-            answers=ANSWERS,
-            submitted_at=first + dt.timedelta(days=29),
-        )
+        client_rating(engagement_a, pia, first + dt.timedelta(days=29))
     assert refused.value.messages == [
         "You rated this on 02 Mar 2026; you can rate again from 01 Apr 2026."
     ]
@@ -121,20 +119,8 @@ def test_a_backfill_before_an_existing_rating_obeys_the_rule_too(engagement_a, p
         submitted_at=timezone.make_aware(dt.datetime(2026, 3, 2, 10)),
     )
     with pytest.raises(ValidationError, match="you can rate again from"):
-        services.assessment_submit(
-            engagement=engagement_a,
-            side="client",
-            rater_contact=pia,
-            answers=ANSWERS,
-            submitted_at=timezone.make_aware(dt.datetime(2026, 2, 20, 10)),
-        )
-    services.assessment_submit(
-        engagement=engagement_a,
-        side="client",
-        rater_contact=pia,
-        answers=ANSWERS,
-        submitted_at=timezone.make_aware(dt.datetime(2026, 1, 20, 10)),
-    )
+        client_rating(engagement_a, pia, timezone.make_aware(dt.datetime(2026, 2, 20, 10)))
+    client_rating(engagement_a, pia, timezone.make_aware(dt.datetime(2026, 1, 20, 10)))
     assert TrustAssessment.objects.count() == 2
 
 
