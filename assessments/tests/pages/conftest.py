@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from partners.tests.factories import ContactFactory, EngagementFactory
+from assessments import services
+from partners.tests.factories import ContactFactory, EngagementFactory, EventFactory
 
 from .factories import LevelChangeFactory, RatingFactory, grow_relationship, snapshot
 
@@ -70,3 +71,15 @@ def story(portfolio):
         if engagement.name != "Route planner":
             RatingFactory(engagement=engagement)
     return portfolio
+
+
+@pytest.fixture
+def scored(engagement_a, engagement_b):
+    """Two engagements with a snapshot each under version 1. A (Route planner) has solid
+    evidence: delivery 43 and technical 52 today, executor under version 1."""
+    today = timezone.localdate()
+    for kind in ("milestone_delivered", "technical_praise", "technical_praise"):
+        EventFactory(engagement=engagement_a, kind=kind, occurred_on=today, impact="high")
+    RatingFactory(engagement=engagement_a, reliability=3, technical=3, credibility=3)
+    services.engagements_recompute_all(notify=False)
+    return engagement_a
