@@ -2,14 +2,11 @@
 issue 10: 429 after bad tokens): each is refused and nothing changes in the database."""
 
 import datetime as dt
-import re
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -17,7 +14,7 @@ from rest_framework.test import APIClient
 from assessments import services
 from assessments.engine.scoring import ANSWER_ITEMS
 from assessments.models import AssessmentInvitation, TrustAssessment
-from assessments.tests.factories import AssessmentFactory
+from assessments.tests.factories import AssessmentFactory, after_commit, invite, token_from_mail
 from partners import services as partner_services
 from partners.tests.factories import ContactFactory, UserFactory
 
@@ -27,29 +24,9 @@ ANSWERS = dict.fromkeys(ANSWER_ITEMS, 4)
 FORM = {**{item: "4" for item in ANSWER_ITEMS}, "recommend": "", "comment": ""}
 
 
-@pytest.fixture(autouse=True)
-def no_bad_tokens_counted():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def pia(engagement_a):
     return ContactFactory(partner=engagement_a.partner, name="Pia", email="pia@acme.example")
-
-
-def after_commit():
-    return TestCase.captureOnCommitCallbacks(execute=True)
-
-
-def invite(engagement, contact, user):
-    with after_commit():
-        return services.invitation_create(engagement=engagement, contact=contact, created_by=user)
-
-
-def token_from(message):
-    return re.search(r"/rate/([\w-]+)/", message.body).group(1)
 
 
 # --- Item 1: an invitation keeps its address; an email change withdraws it ---------------
@@ -193,7 +170,9 @@ def test_a_reminder_link_works_in_a_new_browser(am, engagement_a, pia):
     with after_commit():
         services.invitation_remind(invitation=invitation)
 
-    new_browser = APIClient().get(reverse("assessments:rate", args=[token_from(mail.outbox[-1])]))
+    new_browser = APIClient().get(
+        reverse("assessments:rate", args=[token_from_mail(mail.outbox[-1])])
+    )
 
     assert new_browser.status_code == 302
 
