@@ -183,16 +183,19 @@ def as_persona(request, api):
 
 @pytest.fixture
 def check_case(world, as_persona):
-    """check_case(case, persona, state): send one row of an API access matrix, (method, url,
-    body(world) or None, {persona: status}), as `persona`; its status must match, and a refused
-    request must leave what `state()` reads as it was."""
+    """check_case(request, body, expected, persona, state): send one row of an API access
+    matrix, the request "method path" below /api/v1/ with body(world), a body or None, as
+    `persona`; its status must be expected[persona], and a refused request must leave what
+    `state()` reads as it was."""
 
-    def check(case, persona, state):
-        method, url, body, expected = case
+    def check(request, body, expected, persona, state):
+        method, path = request.split(" ")
         _, client = as_persona(persona)
         before = state()
         response = getattr(client, method)(
-            url.format(w=world), body(world) if body else None, format="json"
+            "/api/v1/" + path.format(w=world),
+            body(world) if callable(body) else body,
+            format="json",
         )
         assert response.status_code == expected[persona], response.content
         if expected[persona] >= 400:

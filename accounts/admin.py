@@ -1,6 +1,8 @@
 from django.contrib import admin
 from knox.models import AuthToken
 
+from core.admin import ReadOnlyModelAdmin
+
 from .models import ApiToken
 
 # knox registers its own token model, which accounts.ApiToken replaces (KNOX_TOKEN_MODEL).
@@ -9,7 +11,7 @@ if admin.site.is_registered(AuthToken):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyModelAdmin):
     """Staff see and revoke (delete) tokens; the digest is all there is to see of a token."""
 
     list_display = ["name", "user", "created", "expiry"]
@@ -17,9 +19,3 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["name", "user__username"]
     fields = ["name", "user", "created", "expiry"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyModelAdmin
 from partners.admin import EvidenceAdminMixin
 
 from .models import (
@@ -91,33 +92,21 @@ class ScoringPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MaturitySnapshot)
-class MaturitySnapshotAdmin(admin.ModelAdmin):
+class MaturitySnapshotAdmin(ReadOnlyModelAdmin):
     list_display = ["engagement", "as_of", "score", "level", "confidence", "policy"]
     list_filter = ["level", "confidence", "as_of"]
     search_fields = ["engagement__name", "engagement__partner__name"]
     list_select_related = ["engagement__partner", "policy"]
     date_hierarchy = "as_of"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LevelChange)
-class LevelChangeAdmin(admin.ModelAdmin):
+class LevelChangeAdmin(ReadOnlyModelAdmin):
     list_display = ["engagement", "from_level", "to_level", "as_of"]
     list_filter = ["to_level", "as_of"]
     search_fields = ["engagement__name", "engagement__partner__name"]
     list_select_related = ["engagement__partner"]
     date_hierarchy = "as_of"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanItem)

@@ -6,7 +6,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from partners.choices import Dimension
-from partners.models import Contact, display_name
+from partners.forms import UserChoiceField
+from partners.models import Contact, Engagement, Level, display_name
+from partners.selectors import industries
 
 from .engine.scoring import ANSWER_ITEMS, EVIDENCE_DIMENSIONS, PolicyParams
 from .models import (
@@ -17,6 +19,7 @@ from .models import (
     ScoringPolicy,
     TrustBarrier,
 )
+from .pages import drilldown
 
 # Every parameter of the scoring rule with its meaning, from DESIGN.md ("The scoring rule").
 POLICY_PARAMETERS = {
@@ -210,6 +213,63 @@ class TimelineFilterForm(forms.Form):
         return self.cleaned_data.get("show", "") if self.is_valid() else ""
 
 
+class PortfolioFilterForm(forms.Form):
+    """Dashboard filters; every field is optional and they combine (AND)."""
+
+    manager = UserChoiceField(
+        label="Account manager",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="All account managers",
+    )
+    industry = forms.ChoiceField(label="Industry", required=False)
+    rung = forms.TypedChoiceField(
+        label="Rung",
+        choices=[("", "All rungs"), *Level.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("", "All statuses"), *Engagement.Status.choices],
+        required=False,
+    )
+    attention = forms.ChoiceField(
+        label="Needs attention",
+        choices=[("", "Everything"), *drilldown.ATTENTION.items()],
+        required=False,
+    )
+    sort = forms.ChoiceField(label="Sort by", choices=drilldown.sort_choices(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = (
+            get_user_model()
+            .objects.filter(pk__in=Engagement.objects.values("account_manager"))
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["industry"].choices = [("", "All industries")] + [
+            (name, name) for name in industries()
+        ]
+
+    def filters(self):
+        """The valid filters as a dict; an invalid value is dropped (its error is shown)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+def _client_comment_field():
+    """A client's optional comment on an event or a plan item."""
+    return forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class EventReviewForm(forms.Form):
     """A client product owner's review of one event; prefixed per event on /rate/."""
 
@@ -219,12 +279,7 @@ class EventReviewForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose confirm or dispute."},
     )
-    comment = forms.CharField(
-        label="Comment (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    comment = _client_comment_field()
 
     def __init__(self, *args, event, **kwargs):
         if event.client_status != event.ClientStatus.UNREVIEWED:
@@ -238,12 +293,7 @@ class PlanClientForm(forms.Form):
     """What a client may do with a plan item: mark a client-side item done, comment."""
 
     done = forms.BooleanField(label="Done", required=False)
-    comment = forms.CharField(
-        label="Comment (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    comment = _client_comment_field()
 
     def __init__(self, *args, item, **kwargs):
         kwargs.setdefault("initial", {"comment": item.client_comment})

@@ -9,7 +9,15 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from partners.models import Contact, Dimension, Engagement, Level, Partner, display_name
+from partners.models import (
+    Contact,
+    Dimension,
+    Engagement,
+    Level,
+    Partner,
+    display_name,
+    optional_user_field,
+)
 
 from .engine.organisation import PartnerMaturity, Stage
 from .engine.scoring import ANSWER_ITEMS, PolicyParams, trust_quotient
@@ -51,13 +59,7 @@ class TrustAssessment(models.Model):
     rater_contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
     )
-    rater_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    rater_user = optional_user_field()
     submitted_at = models.DateTimeField(default=timezone.now)
     credibility = likert_field("credibility")
     reliability = likert_field("reliability")
@@ -188,13 +190,7 @@ class AssessmentInvitation(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="invitations")
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_user_field()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     # The address the link went to: the contact's email may change later (issue 16, item 1).
@@ -273,22 +269,8 @@ class ScoringPolicy(models.Model):
         default=10, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     disputed_event_weight = fraction_field(0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    activated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_user_field(editable=False)
+    activated_by = optional_user_field(editable=False)
     activated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
@@ -408,18 +390,14 @@ class PlanItem(models.Model):
     owner_side = models.CharField(
         max_length=10, choices=OwnerSide.choices, default=OwnerSide.PROVIDER
     )
-    owner_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner_user = optional_user_field()
     owner_contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_items"
     )
     due_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     client_comment = models.TextField(blank=True, max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = optional_user_field()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     done_at = models.DateTimeField(null=True, blank=True)
 
@@ -477,13 +455,7 @@ class Backtest(models.Model):
     active_policy = models.ForeignKey(
         ScoringPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_user_field()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     start = models.DateField()
     end = models.DateField()

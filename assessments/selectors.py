@@ -358,17 +358,7 @@ def evidence_arrays(*, engagement_ids, first, last):
     """
     ids = np.array(sorted(set(engagement_ids)), dtype=np.int64)
     events = events_between(ids=ids, first=first, last=last)
-    assessments = window_assessments(
-        engagement_ids=ids.tolist(), as_of=last, window_days=(last - first).days + 1
-    )
-    pairs = [(pk, a) for pk, rated in assessments.items() for a in rated]
-    assessment_arrays = AssessmentArrays.build(
-        engagement=np.searchsorted(ids, [pk for pk, _ in pairs]),
-        day=[a.submitted_on.toordinal() for _, a in pairs],
-        rater=[-1 if a.rater is None else a.rater for _, a in pairs],
-        answers=[[getattr(a, item) for item in ANSWER_ITEMS] for _, a in pairs],
-    )
-    return ids, events, assessment_arrays
+    return ids, events, assessments_between(ids=ids, first=first, last=last)
 
 
 def events_between(*, ids, first, last):
@@ -434,6 +424,62 @@ def event_arrays_copied(*, ids, first, last):
         dimension=rows["dimension"],
         points=rows["points"],
         disputed=rows["disputed"],
+    )
+
+
+def assessments_between(*, ids, first, last):
+    """`AssessmentArrays` of the client assessments of the engagements ``ids`` (a sorted numpy
+    array) submitted on the local days first..last."""
+    if connection.vendor == "postgresql":
+        return assessment_arrays_copied(ids=ids, first=first, last=last)
+    assessments = window_assessments(
+        engagement_ids=ids.tolist(), as_of=last, window_days=(last - first).days + 1
+    )
+    pairs = [(pk, a) for pk, rated in assessments.items() for a in rated]
+    return AssessmentArrays.build(
+        engagement=np.searchsorted(ids, [pk for pk, _ in pairs]),
+        day=[a.submitted_on.toordinal() for _, a in pairs],
+        rater=[-1 if a.rater is None else a.rater for _, a in pairs],
+        answers=[[getattr(a, item) for item in ANSWER_ITEMS] for _, a in pairs],
+    )
+
+
+# The rows of `window_assessments`, with the local day computed by PostgreSQL as a proleptic
+# ordinal and a missing rater as -1.
+ASSESSMENT_ARRAYS_SQL = """
+SELECT a.engagement_id::int8, COALESCE(a.rater_contact_id, -1)::int8,
+       ((a.submitted_at AT TIME ZONE %s)::date - DATE '0001-01-01' + 1)::int4, {answers}
+FROM {assessments} a
+WHERE a.engagement_id = ANY(%s) AND a.side = %s AND a.submitted_at >= %s AND a.submitted_at < %s
+"""
+ASSESSMENT_ARRAYS_COLUMNS = [
+    ("engagement_id", ">i8"),
+    ("rater", ">i8"),
+    ("day", ">i4"),
+    *((item, ">f8") for item in ANSWER_ITEMS),
+]
+
+
+def assessment_arrays_copied(*, ids, first, last):
+    """`assessments_between` on PostgreSQL, through COPY's binary format."""
+    sql = ASSESSMENT_ARRAYS_SQL.format(
+        answers=", ".join(f"a.{item}::float8" for item in ANSWER_ITEMS),
+        assessments=TrustAssessment._meta.db_table,
+    )
+    start, end = local_day_bounds(first, last)
+    params = [
+        timezone.get_current_timezone_name(),
+        ids.tolist(),
+        TrustAssessment.Side.CLIENT,
+        start,
+        end,
+    ]
+    rows = copy_binary(sql, params, ASSESSMENT_ARRAYS_COLUMNS)
+    return AssessmentArrays.build(
+        engagement=np.searchsorted(ids, rows["engagement_id"]),
+        day=rows["day"],
+        rater=rows["rater"],
+        answers=np.column_stack([rows[item] for item in ANSWER_ITEMS]),
     )
 
 

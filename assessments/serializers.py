@@ -55,14 +55,7 @@ class EngagementSerializer(serializers.ModelSerializer):
             "id",
             "partner",
             "partner_name",
-            "name",
-            "description",
-            "account_manager",
-            "team",
-            "started_on",
-            "ends_on",
-            "contract_type",
-            "status",
+            *Engagement.DETAIL_FIELDS,
             "level",
             "level_display",
             "score",
@@ -251,19 +244,8 @@ class InvitationSerializer(serializers.ModelSerializer):
             "assessment",
             "is_open",
         ]
-        read_only_fields = [
-            "id",
-            "created_by",
-            "created_at",
-            "expires_at",
-            "sent_to",
-            "sent_at",
-            "send_failed_at",
-            "reminded_at",
-            "revoked_at",
-            "used_at",
-            "assessment",
-        ]
+        # The caller names the engagement and the contact; the service sets everything else.
+        read_only_fields = [name for name in fields if name not in ("engagement", "contact")]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -83,7 +83,6 @@ def engagement_recompute(*, engagement, as_of=None, notify=True):
     _, changes = recompute.recompute_batch(
         engagement_ids=[engagement.pk], as_of=as_of, policy=policy
     )
-    facts.facts_refresh(engagement_ids=[engagement.pk], as_of=as_of, policy=policy)
     partner_facts.partner_facts_refresh(engagement_ids=[engagement.pk], policy=policy)
     if notify:
         _enqueue_level_notifications(changes)
@@ -104,8 +103,8 @@ def engagements_recompute_all(
 
     Each batch of `recompute.BATCH_SIZE` engagements costs a fixed number of queries.
     `progress(done, total)` is called after each batch when given; a `recompute.Timings`
-    given as `timings` collects the seconds per phase. Then the portfolio facts of the pages
-    are stored (`engine/facts.py`) unless `store_facts` is False.
+    given as `timings` collects the seconds per phase. Each batch also stores the portfolio
+    facts of the pages (`engine/facts.py`) unless `store_facts` is False.
     """
     as_of = as_of or timezone.localdate()
     policy = selectors.active_policy()
@@ -118,12 +117,16 @@ def engagements_recompute_all(
         return 0
     if recompute.can_pipeline():
         results = recompute.recompute_pipelined(
-            batches=batches, as_of=as_of, policy=policy, timings=timings
+            batches=batches, as_of=as_of, policy=policy, timings=timings, store_facts=store_facts
         )
     else:
         results = (
             recompute.recompute_batch(
-                engagement_ids=batch, as_of=as_of, policy=policy, timings=timings
+                engagement_ids=batch,
+                as_of=as_of,
+                policy=policy,
+                timings=timings,
+                store_facts=store_facts,
             )[1]
             for batch in batches
         )
@@ -135,7 +138,6 @@ def engagements_recompute_all(
         if progress:
             progress(done, len(ids))
     if store_facts:
-        facts.facts_refresh(engagement_ids=ids, as_of=as_of, policy=policy)
         partner_facts.partner_facts_refresh(engagement_ids=None if every else ids, policy=policy)
     return done
 

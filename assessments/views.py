@@ -78,34 +78,38 @@ def _csv_download(lines, filename):
     return response
 
 
-@require_safe
-@role_required(access.is_leadership)
+def _leadership_read(view):
+    """The dashboard's tables: read only (GET or HEAD), by leadership only."""
+    return require_safe(role_required(access.is_leadership)(view))
+
+
+@_leadership_read
 def dashboard(request):
     context = portfolio.dashboard_context(user=request.user, params=request.GET)
     return render(request, "assessments/dashboard.html", context)
 
 
-@require_safe
-@role_required(access.is_leadership)
-def dashboard_export(request):
-    """The dashboard table with the same filters, every row (not only the page), as CSV."""
-    lines = portfolio.csv_lines(user=request.user, params=request.GET)
-    return _csv_download(lines, f"trustapp-portfolio-{timezone.localdate():%Y-%m-%d}.csv")
-
-
-@require_safe
-@role_required(access.is_leadership)
+@_leadership_read
 def dashboard_partners(request):
     context = organisation.dashboard_partners_context(user=request.user, params=request.GET)
     return render(request, "assessments/dashboard_partners.html", context)
 
 
-@require_safe
-@role_required(access.is_leadership)
+def _dashboard_csv(read_model, request, table):
+    """A dashboard table with the request's filters, every row (not only the page), as a
+    CSV download named after the table and today."""
+    lines = read_model.csv_lines(user=request.user, params=request.GET)
+    return _csv_download(lines, f"trustapp-{table}-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+@_leadership_read
+def dashboard_export(request):
+    return _dashboard_csv(portfolio, request, "portfolio")
+
+
+@_leadership_read
 def dashboard_partners_export(request):
-    """The partners table of the dashboard, every row, as CSV."""
-    lines = organisation.csv_lines(user=request.user, params=request.GET)
-    return _csv_download(lines, f"trustapp-partners-{timezone.localdate():%Y-%m-%d}.csv")
+    return _dashboard_csv(organisation, request, "partners")
 
 
 @require_safe

@@ -55,13 +55,18 @@ def client_partner_id(user):
     return Contact.objects.filter(user=user).values_list("partner_id", flat=True).first()
 
 
-def visible_partners(user):
+def _visible_by_partner(user, objects, partner_field):
+    """All of `objects` for provider staff, their own partner's for a client, else none."""
     if is_provider_staff(user):
-        return Partner.objects.all()
+        return objects.all()
     partner_id = client_partner_id(user)
     if partner_id is None:
-        return Partner.objects.none()
-    return Partner.objects.filter(pk=partner_id)
+        return objects.none()
+    return objects.filter(**{partner_field: partner_id})
+
+
+def visible_partners(user):
+    return _visible_by_partner(user, Partner.objects, "pk")
 
 
 def visible_contacts(user):
@@ -69,12 +74,7 @@ def visible_contacts(user):
 
 
 def visible_engagements(user):
-    if is_provider_staff(user):
-        return Engagement.objects.all()
-    partner_id = client_partner_id(user)
-    if partner_id is None:
-        return Engagement.objects.none()
-    return Engagement.objects.filter(partner_id=partner_id)
+    return _visible_by_partner(user, Engagement.objects, "partner_id")
 
 
 def changeable_engagements(user):

@@ -20,6 +20,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from core.errors import RowErrors
+
 from . import access, imports, selectors, services
 from .choices import Dimension, EventKind
 from .imports import CsvRefused
@@ -103,6 +105,23 @@ class ReadCreateUpdateViewSet(mixins.UpdateModelMixin, ReadCreateViewSet):
     """List, retrieve, create and change; never delete."""
 
 
+def post_action(**options):
+    """A POST action: it takes a body, so none of the list's filters or pages apply."""
+    return action(methods=["post"], filter_backends=[], pagination_class=None, **options)
+
+
+def details_schema(one, many, *, create):
+    """The OpenAPI summaries of a ReadCreateUpdateViewSet whose changes are to its details,
+    worded alike for every such resource: `one` is "a partner", `many` "partners"."""
+    return extend_schema_view(
+        list=extend_schema(summary=f"List {many}"),
+        retrieve=extend_schema(summary=one[:1].upper() + one[1:]),
+        create=extend_schema(summary=create),
+        update=extend_schema(summary=f"Replace {one}'s details"),
+        partial_update=extend_schema(summary=f"Change some of {one}'s details"),
+    )
+
+
 # --- Partners and contacts ----------------------------------------------------------------
 
 
@@ -114,13 +133,7 @@ class PartnerFilter(django_filters.FilterSet):
         fields = ["name", "industry"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List partners"),
-    retrieve=extend_schema(summary="A partner"),
-    create=extend_schema(summary="Create a partner"),
-    update=extend_schema(summary="Replace a partner's details"),
-    partial_update=extend_schema(summary="Change some of a partner's details"),
-)
+@details_schema("a partner", "partners", create="Create a partner")
 class PartnerViewSet(ReadCreateUpdateViewSet):
     serializer_class = PartnerSerializer
     permission_classes = [IsProviderStaff]
@@ -138,13 +151,7 @@ class PartnerViewSet(ReadCreateUpdateViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List contacts"),
-    retrieve=extend_schema(summary="A contact"),
-    create=extend_schema(summary="Add a contact to a partner"),
-    update=extend_schema(summary="Replace a contact's details"),
-    partial_update=extend_schema(summary="Change some of a contact's details"),
-)
+@details_schema("a contact", "contacts", create="Add a contact to a partner")
 class ContactViewSet(ReadCreateUpdateViewSet):
     permission_classes = [IsProviderStaff, ChangesContactsToWrite]
     filterset_fields = ["partner", "is_product_owner"]
@@ -239,13 +246,7 @@ class EventViewSet(viewsets.ModelViewSet):
         request=EventReviewSerializer,
         responses={200: ClientEventSerializer},
     )
-    @action(
-        detail=True,
-        methods=["post"],
-        permission_classes=[IsClient],
-        filter_backends=[],
-        pagination_class=None,
-    )
+    @post_action(detail=True, permission_classes=[IsClient])
     def review(self, request, pk=None):
         event = self.get_object()
         review = EventReviewSerializer(data=request.data)
@@ -285,13 +286,7 @@ class EventViewSet(viewsets.ModelViewSet):
         request=EventRowSerializer(many=True),
         responses={201: BulkResultSerializer},
     )
-    @action(
-        detail=False,
-        methods=["post"],
-        parser_classes=[JSONParser],
-        filter_backends=[],
-        pagination_class=None,
-    )
+    @post_action(detail=False, parser_classes=[JSONParser])
     def bulk(self, request):
         rows = EventRowSerializer(data=request.data, many=True)
         if not rows.is_valid():
@@ -309,14 +304,7 @@ class EventViewSet(viewsets.ModelViewSet):
             200: OpenApiResponse(ImportResultSerializer, description="Dry run: nothing saved."),
         },
     )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import",
-        parser_classes=[MultiPartParser, FormParser],
-        filter_backends=[],
-        pagination_class=None,
-    )
+    @post_action(detail=False, url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_csv(self, request):
         form = EventImportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -330,7 +318,7 @@ class EventViewSet(viewsets.ModelViewSet):
         run = imports.csv_check if form.validated_data["dry_run"] else imports.csv_import
         outcome = run(user=request.user, rows=rows, engagement=scope)
         if not outcome.ok:
-            raise services.RowErrors(outcome.errors)
+            raise RowErrors(outcome.errors)
         saved = not form.validated_data["dry_run"]
         answer = status.HTTP_201_CREATED if saved else status.HTTP_200_OK
         return Response(ImportResultSerializer(outcome).data, status=answer)

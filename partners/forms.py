@@ -69,16 +69,7 @@ class EngagementForm(forms.ModelForm):
 
     class Meta:
         model = Engagement
-        fields = [
-            "name",
-            "description",
-            "account_manager",
-            "team",
-            "started_on",
-            "ends_on",
-            "contract_type",
-            "status",
-        ]
+        fields = Engagement.DETAIL_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "started_on": DateInput(),

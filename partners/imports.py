@@ -22,6 +22,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from core.errors import RowErrors
+
 from . import access, services
 from .choices import EVENT_CATALOGUE, EventKind, Impact
 
@@ -182,7 +184,7 @@ def _save_or_check(*, numbered, errors, user, save):
     if save and not errors:
         try:
             return services.events_bulk_log(rows=rows, logged_by=user)
-        except services.RowErrors as refused:
+        except RowErrors as refused:
             errors.update((numbers[position], e) for position, e in refused.rows.items())
             return []
     refused = services.events_bulk_check(rows=rows)
@@ -196,7 +198,7 @@ def _save_or_check(*, numbered, errors, user, save):
 def bulk_log(*, user, rows):
     """Log validated API rows (engagement ids) all or nothing.
 
-    Raises services.RowErrors keyed by the row's position (from 0) when any row is refused.
+    Raises RowErrors keyed by the row's position (from 0) when any row is refused.
     """
     lookup = EngagementLookup(user=user, ids={row["engagement"] for row in rows})
     numbered, errors = [], {}
@@ -207,7 +209,7 @@ def bulk_log(*, user, rows):
             errors[position] = error
     events = _save_or_check(numbered=numbered, errors=errors, user=user, save=True)
     if errors:
-        raise services.RowErrors(dict(sorted(errors.items())))
+        raise RowErrors(dict(sorted(errors.items())))
     return events
 
 

@@ -28,6 +28,19 @@ def display_name(user):
     return user.get_full_name() or user.username
 
 
+def optional_user_field(**options):
+    """A user a row names (who rated, logged, created or owns it): optional, set to null when
+    the user is deleted so that the row stays, with no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        **options,
+    )
+
+
 def refuse_line_breaks(value):
     """Single-line names and titles end up in email headers, where a line break would let a
     value add headers of its own (for example a Bcc)."""
@@ -156,6 +169,19 @@ class Engagement(models.Model):
     sparkline = models.JSONField(default=list, blank=True, editable=False)
     next_rung_gap = models.JSONField(default=list, blank=True, editable=False)
 
+    # What people enter and change, on the page and through the API, in the form's order; the
+    # partner is fixed at creation and everything else is the engine's.
+    DETAIL_FIELDS = (
+        "name",
+        "description",
+        "account_manager",
+        "team",
+        "started_on",
+        "ends_on",
+        "contract_type",
+        "status",
+    )
+
     objects = EngagementQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=ENGINE_FIELDS)
 
@@ -242,13 +268,7 @@ class EngagementEvent(models.Model):
     title = models.CharField(max_length=200, validators=[refuse_line_breaks])
     notes = models.TextField(blank=True)
     impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.NORMAL)
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    logged_by = optional_user_field()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # The client's review of this claim (DESIGN "The client's side: reviewing the evidence");
     # written by services.event_review only, the latest review counts.

@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.errors import RowErrors
+
 from . import access
 from .models import Contact, Engagement, EngagementEvent, Partner, display_name
 from .signals import contact_email_changed, evidence_changed, organisation_changed
@@ -19,15 +21,8 @@ logger = logging.getLogger(__name__)
 
 PARTNER_FIELDS = ("name", "industry", "website", "notes")
 CONTACT_FIELDS = ("name", "email", "title", "is_product_owner", "user")
-ENGAGEMENT_FIELDS = (
-    "name",
-    "description",
-    "account_manager",
-    "started_on",
-    "ends_on",
-    "contract_type",
-    "status",
-)
+# The team is many-to-many: `engagement_update` sets it after the save.
+ENGAGEMENT_FIELDS = tuple(field for field in Engagement.DETAIL_FIELDS if field != "team")
 EVENT_FIELDS = ("kind", "occurred_on", "title", "impact", "notes")
 # Changing what an event says happened moves the score: it needs a reason in the history.
 EVENT_SCORED_FIELDS = ("kind", "occurred_on", "impact")
@@ -321,14 +316,6 @@ def _dispute_notify(*, event, contact):
     except OSError:
         # The review is saved either way; the dispute also shows on the dashboard.
         logger.exception("Could not email the dispute of event %s.", event.pk)
-
-
-class RowErrors(ValidationError):
-    """An all-or-nothing bulk write refused: `rows` maps a row's position to its error."""
-
-    def __init__(self, rows):
-        self.rows = rows
-        super().__init__(f"{len(rows)} row(s) have errors; nothing was saved.")
 
 
 BULK_BATCH_SIZE = 1000

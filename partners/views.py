@@ -62,14 +62,21 @@ def partner_edit(request, slug):
     return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
 
 
+def _create_at_partner(request, slug, form_class, service, **form_kwargs):
+    """(partner, form, what `service` created or None) for a page that adds a contact or an
+    engagement to a partner the user may see."""
+    partner = access.get_visible_partner(request.user, slug)
+    form = form_class(request.POST or None, **form_kwargs)
+    # The form validates the new object as this partner's.
+    form.instance.partner = partner
+    created = _save(form, service, partner=partner) if request.method == "POST" else None
+    return partner, form, created
+
+
 @provider_required
 def contact_create(request, slug):
-    partner = access.get_visible_partner(request.user, slug)
-    form = ContactForm(request.POST or None, instance=None)
-    form.instance.partner = partner
-    if request.method == "POST" and (
-        contact := _save(form, services.contact_create, partner=partner)
-    ):
+    partner, form, contact = _create_at_partner(request, slug, ContactForm, services.contact_create)
+    if contact:
         return _saved(request, f"Contact “{contact.name}” added.", partner)
     return render(request, "partners/contact_form.html", {"form": form, "partner": partner})
 
@@ -87,12 +94,14 @@ def contact_edit(request, slug, pk):
 
 @provider_required
 def engagement_create(request, slug):
-    partner = access.get_visible_partner(request.user, slug)
-    form = EngagementForm(request.POST or None, initial={"account_manager": request.user})
-    form.instance.partner = partner
-    if request.method == "POST" and (
-        engagement := _save(form, services.engagement_create, partner=partner)
-    ):
+    partner, form, engagement = _create_at_partner(
+        request,
+        slug,
+        EngagementForm,
+        services.engagement_create,
+        initial={"account_manager": request.user},
+    )
+    if engagement:
         return _saved(request, f"Engagement “{engagement.name}” created.", engagement)
     return render(request, "partners/engagement_form.html", {"form": form, "partner": partner})
 

@@ -16,7 +16,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from partners.services import RowErrors
+from core.errors import RowErrors
 
 
 def field_errors(error):

@@ -38,9 +38,10 @@ def top_events(events, n, as_of, params, titles, limit=3):
     engagement, dimension = events.engagement[rows][counts], events.dimension[rows][counts]
     day, ids, kinds = events.day[rows][counts], events.id[rows][counts], events.kind[rows][counts]
     group = engagement * len(EVIDENCE_DIMENSIONS) + dimension
+    candidates = _candidates(group, np.abs(points), limit)
     # Later day first, then higher id, as one key: ids stay below 2**40.
-    recency = day * 2**40 + ids
-    order = np.lexsort((-recency, -np.abs(points), group))
+    recency = day[candidates] * 2**40 + ids[candidates]
+    order = candidates[np.lexsort((-recency, -np.abs(points[candidates]), group[candidates]))]
     group = group[order]
     # Sorted by group, then rank: each event's place within its (engagement, dimension).
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
@@ -74,10 +75,59 @@ def top_events(events, n, as_of, params, titles, limit=3):
     return result
 
 
+def _candidates(group, size, limit):
+    """Indexes of the events that can rank among the ``limit`` largest ``size`` of their
+    group: those at least as large as the group's ``limit``-th largest, rounded down to float32.
+
+    One sort of a 64-bit key (group, then float32 size, whose bit pattern orders like the
+    value for non-negative numbers) instead of the exact three-key sort of every event; the
+    exact sort then ranks the few candidates. Rounding to float32 only lets more in.
+    """
+    if not len(group):
+        return np.arange(0)
+    coarse = size.astype(np.float32).view(np.int32).astype(np.int64)
+    key = group.astype(np.int64) << 32 | coarse
+    order = np.argsort(key)
+    ordered = group[order]
+    # The last position of each group in the sorted order, and ``limit`` places before it.
+    ends = np.flatnonzero(np.r_[ordered[1:] != ordered[:-1], True])
+    starts = np.r_[0, ends[:-1] + 1]
+    threshold_at = np.maximum(ends - (limit - 1), starts)
+    threshold = np.zeros(int(group.max()) + 1, dtype=np.int64)
+    threshold[ordered[ends]] = coarse[order[threshold_at]]
+    return np.flatnonzero(coarse >= threshold[group])
+
+
+def round2(values):
+    """``round(value, 2)`` of every element, bit for bit as Python rounds.
+
+    numpy rounds ``value * 100``, whose own rounding can cross a half where Python rounds the
+    exact binary value; the elements that lie that close to a half are rounded by Python.
+    """
+    values = np.asarray(values, dtype=float)
+    rounded = np.round(values, 2)
+    scaled = values * 100
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    if near_half.any():
+        rounded[near_half] = [round(value, 2) for value in values[near_half].tolist()]
+    return rounded
+
+
 class Rows:
-    """The columns of a `Scores`, as Python lists: row access without numpy scalars."""
+    """The columns of a `Scores`, as Python lists: row access without numpy scalars. The
+    ``rounded_`` columns hold the same numbers rounded to two places, as explanations show
+    them (NaN where missing)."""
 
     def __init__(self, scores, levels):
+        self.rounded_points = round2(scores.points).tolist()
+        self.rounded_events = round2(scores.events).tolist()
+        self.rounded_ratings = round2(scores.ratings).tolist()
+        self.rounded_rating_part = round2(scores.rating_part).tolist()
+        self.rounded_event_part = round2(scores.event_part).tolist()
+        self.rounded_dimensions = round2(scores.dimensions).tolist()
+        self.rounded_means = round2(scores.answer_means).tolist()
+        self.rounded_quotient = round2(scores.trust_quotient).tolist()
+        self.rounded_score = round2(scores.score).tolist()
         self.points = scores.points.tolist()
         self.events = scores.events.tolist()
         self.ratings = scores.ratings.tolist()
@@ -97,23 +147,30 @@ class Rows:
 
 def _dimensions(rows, row, top_events):
     explained = {}
+    dimensions = rows.rounded_dimensions[row]
+    ratings, events, points = (
+        rows.rounded_ratings[row],
+        rows.rounded_events[row],
+        rows.rounded_points[row],
+    )
+    rating_part, event_part = rows.rounded_rating_part[row], rows.rounded_event_part[row]
     for k, name in enumerate(EVIDENCE_DIMENSIONS):
         explained[name] = {
-            "score": round(rows.dimensions[row][k], 2),
-            "rating": _rounded(present(rows.ratings[row][k])),
-            "events": round(rows.events[row][k], 2),
-            "points": round(rows.points[row][k], 2),
-            "rating_part": round(rows.rating_part[row][k], 2),
-            "event_part": round(rows.event_part[row][k], 2),
+            "score": dimensions[k],
+            "rating": present(ratings[k]),
+            "events": events[k],
+            "points": points[k],
+            "rating_part": rating_part[k],
+            "event_part": event_part[k],
             "top_events": list(top_events.get(name, ())),
         }
-    trust = present(rows.dimensions[row][-1])
+    trust = present(dimensions[-1])
     explained[TRUST] = {
-        "score": _rounded(trust),
-        "rating": _rounded(trust),
+        "score": trust,
+        "rating": trust,
         "events": None,
         "points": 0.0,
-        "rating_part": round(trust, 2) if trust is not None else 0.0,
+        "rating_part": trust if trust is not None else 0.0,
         "event_part": 0.0,
         "top_events": [],
     }
@@ -138,26 +195,22 @@ def _unmet(level, scores, rater_count, params):
 
 def explanation(rows, row, top_events, as_of, params):
     """The explanation of engagement ``row``; ``top_events`` {dimension: event dicts}."""
-    means = rows.means[row]
+    means = rows.rounded_means[row]
     rated = rows.assessment_count[row] > 0
     scores = dict(zip(DIMENSIONS, map(present, rows.dimensions[row]), strict=True))
     level = rows.levels[row]
     return {
         "as_of": as_of.isoformat(),
-        "score": round(rows.score[row], 2),
+        "score": rows.rounded_score[row],
         "level": level,
         "candidate_level": rows.candidate[row],
         "confidence": rows.confidence[row],
         "rater_count": rows.rater_count[row],
         "event_count": rows.event_count[row],
         "assessment_count": rows.assessment_count[row],
-        "trust_quotient": round(rows.quotient[row], 2) if rated else None,
-        "trust_components": (
-            {item: round(means[k], 2) for k, item in enumerate(TRUST_ITEMS)} if rated else None
-        ),
-        "answer_means": (
-            {item: round(means[k], 2) for k, item in enumerate(ANSWER_ITEMS)} if rated else None
-        ),
+        "trust_quotient": rows.rounded_quotient[row] if rated else None,
+        "trust_components": dict(zip(TRUST_ITEMS, means, strict=False)) if rated else None,
+        "answer_means": dict(zip(ANSWER_ITEMS, means, strict=True)) if rated else None,
         "dimensions": _dimensions(rows, row, top_events),
         "next_level": level + 1 if level < Level.TRUSTED_ADVISOR else None,
         "unmet": _unmet(level, scores, rows.rater_count[row], params),

@@ -4,17 +4,18 @@ My engagements and the dashboard show, per engagement, the 30-day change, the la
 rating, a lost level, the stale, at-risk, falling and trust-on-one-person flags, a 90-day
 sparkline and what the next rung takes. Computing them on every request meant correlated
 lookups into a year of snapshots for the whole portfolio, so the pages slowed down as it
-grew. Here they are computed once per recompute, set-based (five queries per batch however
+grew. Here they are computed once per recompute, set-based (four queries per batch however
 large), by the very rules the pages used (``pages/attention.py``, ``pages/insights.py``,
-``scoring.trust_rests_on_one_person``), and written onto the engagement rows.
+``scoring.trust_rests_on_one_person``), and written onto the engagement rows by the same
+UPDATE that stores the new level and score (``recompute._update_engagements``).
 
 The dashboard's 12-month rung chart reads ``MonthEndRungCount``, rebuilt by
 ``rung_history_refresh`` after the nightly recompute.
 """
 
 import datetime as dt
-import json
 
+import orjson
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
@@ -22,6 +23,7 @@ from partners.models import Engagement
 
 from ..models import MaturitySnapshot, MonthEndRungCount
 from ..pages import attention, insights
+from .rows import update_from_values
 
 BATCH_SIZE = 1000
 SPARKLINE_DAYS = 90
@@ -43,34 +45,61 @@ def facts_refresh(*, engagement_ids, as_of, policy):
     """Store the facts of ``as_of`` on those engagements whose latest snapshot is of that day
     (a recompute of a past day leaves the current facts alone, as it leaves the level).
 
-    Reads only committed snapshots and writes with one UPDATE per batch: two recomputes that
-    race both compute from the latest rows, and the last write holds the latest facts.
+    Reads only committed snapshots and writes with one UPDATE per batch: two refreshes that
+    race both compute from the latest rows, and the last write holds the latest facts. The
+    recompute itself stores the facts with its own writes (`recomputed_facts`); this serves
+    snapshots drawn by other means (the demo's history, the benchmarks).
     """
     params = policy.params()
     ids = sorted(set(engagement_ids))
     for start in range(0, len(ids), BATCH_SIZE):
-        _refresh_batch(ids[start : start + BATCH_SIZE], as_of, params)
+        later = MaturitySnapshot.objects.filter(engagement=OuterRef("pk"), as_of__gt=as_of)
+        engagements = Engagement.objects.filter(pk__in=ids[start : start + BATCH_SIZE])
+        rows = fact_rows(engagements.exclude(Exists(later)), as_of=as_of, params=params)
+        update_from_values(Engagement._meta.db_table, COLUMNS, rows)
 
 
-def _refresh_batch(ids, as_of, params):
-    later = MaturitySnapshot.objects.filter(engagement=OuterRef("pk"), as_of__gt=as_of)
-    engagements = Engagement.objects.filter(pk__in=ids).exclude(Exists(later))
-    facts = attention.live_facts(engagements, today=as_of)
+def recomputed_facts(*, outcomes, as_of, params):
+    """The facts of engagements being recomputed, as rows for `update_from_values`.
+
+    Runs inside the recompute's transaction after its snapshots and level changes are
+    written, so the reads see them; the new scores, levels and unmet conditions, not yet on
+    the engagement rows, come from the outcomes.
+    """
+    return fact_rows(
+        Engagement.objects.filter(pk__in=[o.engagement_id for o in outcomes]),
+        as_of=as_of,
+        params=params,
+        scores={o.engagement_id: o.score for o in outcomes},
+        levels={o.engagement_id: o.level for o in outcomes},
+        gaps={o.engagement_id: o.explanation["unmet"] for o in outcomes},
+    )
+
+
+def fact_rows(engagements, *, as_of, params, scores=None, levels=None, gaps=None):
+    """[(id, *COLUMNS values)] of ``engagements``, adapted for the database; four queries.
+
+    ``scores``, ``levels`` and ``gaps`` ({id: value}) stand in for the stored score and level
+    and for the day's snapshot's unmet conditions.
+    """
+    facts = attention.live_facts(engagements, today=as_of, scores=scores)
     if not facts:
-        return
+        return []
     current = [row[0] for row in facts]
     one_person = insights.one_person_ids(
-        Engagement.objects.filter(pk__in=current), as_of=as_of, policy=params
+        Engagement.objects.filter(pk__in=current), as_of=as_of, policy=params, levels=levels
     )
     series = insights.score_series(
         engagement_ids=current, since=as_of - dt.timedelta(days=SPARKLINE_DAYS - 1)
     )
-    gaps = dict(
-        MaturitySnapshot.objects.filter(engagement_id__in=current, as_of=as_of).values_list(
-            "engagement_id", "explanation__unmet"
+    if gaps is None:
+        gaps = dict(
+            MaturitySnapshot.objects.filter(engagement_id__in=current, as_of=as_of).values_list(
+                "engagement_id", "explanation__unmet"
+            )
         )
-    )
     since = attention.stale_since(as_of)
+    ops = connection.ops
     rows = []
     for pk, change, last_rating_at, level_lost in facts:
         flags = attention.raw_flags(
@@ -79,46 +108,17 @@ def _refresh_batch(ids, as_of, params):
         rows.append(
             (
                 pk,
-                as_of,
+                ops.adapt_datefield_value(as_of),
                 change,
-                last_rating_at,
+                ops.adapt_datetimefield_value(last_rating_at),
                 bool(level_lost),
                 *flags,
                 pk in one_person,
-                [round(score, 2) for score in series.get(pk, ())],
-                gaps.get(pk) or [],
+                orjson.dumps([round(score, 2) for score in series.get(pk, ())]).decode(),
+                orjson.dumps(gaps.get(pk) or []).decode(),
             )
         )
-    _write(rows)
-
-
-def _write(rows):
-    """UPDATE ... FROM a VALUES list: one cheap statement for a batch (PostgreSQL and SQLite
-    3.33+), where ``bulk_update`` would compile a CASE per row and column."""
-    ops, postgres = connection.ops, connection.vendor == "postgresql"
-    # PostgreSQL types a VALUES column from its rows; a column of NULLs would be text.
-    casts = [f"::{kind}" if postgres else "" for _, kind in COLUMNS]
-    placeholder = "(%s, " + ", ".join(f"%s{cast}" for cast in casts) + ")"
-    params = []
-    for pk, day, change, rated_at, *flags, sparkline, gap in rows:
-        params += [
-            pk,
-            ops.adapt_datefield_value(day),
-            change,
-            ops.adapt_datetimefield_value(rated_at),
-            *flags,
-            json.dumps(sparkline),
-            json.dumps(gap),
-        ]
-    table = Engagement._meta.db_table
-    names = [name for name, _ in COLUMNS]
-    sql = (
-        f"WITH v(id, {', '.join(names)}) AS (VALUES {', '.join([placeholder] * len(rows))}) "
-        f"UPDATE {table} SET {', '.join(f'{name} = v.{name}' for name in names)} "
-        f"FROM v WHERE {table}.id = v.id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return rows
 
 
 @transaction.atomic

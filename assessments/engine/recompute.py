@@ -22,7 +22,8 @@ from partners.models import Engagement, Level
 
 from .. import selectors
 from ..models import LevelChange, MaturitySnapshot
-from . import explanations, vector
+from . import explanations, facts, vector
+from .rows import update_from_values
 
 BATCH_SIZE = 1000
 SNAPSHOT_FIELDS = (
@@ -72,7 +73,8 @@ class Timings:
 
     load: float = 0.0
     score: float = 0.0
-    write: float = 0.0
+    write: float = 0.0  # facts included
+    facts: float = 0.0
     waiting: float = 0.0
 
     @contextmanager
@@ -90,7 +92,7 @@ class Evidence:
 
     states: dict
     events: vector.EventArrays  # engagement column: position in sorted(states)
-    assessments: dict
+    assessments: vector.AssessmentArrays  # likewise
     top_events: list  # per position in sorted(states): {dimension: [event dicts]}
 
 
@@ -101,8 +103,8 @@ def _load_evidence(*, engagement_ids, as_of, params, lock):
     ids = sorted(states)
     first, last = selectors.window_bounds(as_of, params.window_days)
     events = selectors.events_between(ids=np.array(ids, dtype=np.int64), first=first, last=last)
-    assessments = selectors.window_assessments(
-        engagement_ids=ids, as_of=as_of, window_days=params.window_days
+    assessments = selectors.assessments_between(
+        ids=np.array(ids, dtype=np.int64), first=first, last=last
     )
     # Ranked here, so that the pipelined loader thread does it alongside the scoring.
     top_events = explanations.top_events(
@@ -118,10 +120,7 @@ def _evaluate_batch(evidence, *, as_of, params):
         return []
     day = as_of.toordinal()
     points, event_count = vector.event_evidence(evidence.events, len(ids), day, params)
-    assessments = vector.AssessmentArrays.from_inputs(
-        [evidence.assessments.get(pk, ()) for pk in ids]
-    )
-    scores = vector.score_evidence(points, event_count, assessments, len(ids), day, params)
+    scores = vector.score_evidence(points, event_count, evidence.assessments, len(ids), day, params)
     previous = [evidence.states[pk][1] or Level.EXECUTOR for pk in ids]
     rows = explanations.Rows(scores, scores.levels(np.array(previous)))
     outcomes = []
@@ -201,18 +200,26 @@ def _upsert_snapshots(outcomes, as_of, policy, now):
 
 
 def _copy_text(value):
-    """A value in COPY's text format: \\N for NULL, backslashes doubled.
+    """A number or None in COPY's text format: \\N for NULL."""
+    return "\\N" if value is None else repr(value)
 
-    JSON from json.dumps holds no raw tab or newline (ensure_ascii escapes them), so doubling
-    the backslashes is all the escaping it needs.
+
+def _copy_line(outcome, fixed, policy_version):
+    """One snapshot row in COPY's text format; ``fixed`` holds the columns every row shares.
+
+    JSON from orjson holds no raw tab or newline (it escapes them), so doubling the
+    backslashes is all the escaping it needs.
     """
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\")
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return str(value)
+    o = outcome
+    explanation = orjson.dumps({**o.explanation, "policy_version": policy_version}).decode()
+    explanation = explanation.replace("\\", "\\\\")
+    dimensions = "\t".join(map(_copy_text, o.dimensions))
+    return (
+        f"{o.engagement_id}\t{fixed[0]}\t{fixed[1]}\t{o.score!r}\t{o.level}\t{dimensions}\t"
+        f"{_copy_text(o.trust_quotient)}\t{o.rater_count}\t{o.event_count}\t"
+        f"{o.assessment_count}\t{o.confidence}\t{explanation}\t"
+        f"{fixed[2]}\n"
+    )
 
 
 def _copy_upsert_snapshots(outcomes, as_of, policy, now):
@@ -221,9 +228,8 @@ def _copy_upsert_snapshots(outcomes, as_of, policy, now):
     streaming the same rows."""
     table = MaturitySnapshot._meta.db_table
     columns = ", ".join(SNAPSHOT_COLUMNS)
-    lines = "".join(
-        "\t".join(map(_copy_text, _snapshot_row(o, as_of, policy, now))) + "\n" for o in outcomes
-    )
+    fixed = (as_of.isoformat(), policy.pk, now.isoformat())
+    lines = "".join(_copy_line(o, fixed, policy.version) for o in outcomes)
     with connection.cursor() as cursor:
         # ON COMMIT DROP: never left behind, even when the write fails.
         cursor.execute(
@@ -244,12 +250,13 @@ def _copy_upsert_snapshots(outcomes, as_of, policy, now):
     return ids
 
 
-def _write_results(*, outcomes, as_of, policy):
-    """Upsert the day's snapshots, replace the day's level changes, update engagements.
+def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None):
+    """Upsert the day's snapshots, replace the day's level changes, update engagements and
+    (unless ``store_facts`` is False) their portfolio facts (`facts.recomputed_facts`).
 
     Returns the level changes created. Engagement rows are only moved forward: a recompute of
-    a past day (with later snapshots on file) leaves the engagement's current level alone, and
-    scored_version never goes backwards.
+    a past day (with later snapshots on file) leaves the engagement's current level and facts
+    alone, and scored_version never goes backwards.
     """
     now = timezone.now()
     snapshot_ids = _upsert_snapshots(outcomes, as_of, policy, now)
@@ -266,36 +273,48 @@ def _write_results(*, outcomes, as_of, policy):
         for o in outcomes
         if o.level != o.previous_level
     )
-    _update_engagements([o for o in outcomes if not o.has_later_snapshot], scored_at=now)
+    current = [o for o in outcomes if not o.has_later_snapshot]
+    fact_rows = []
+    if store_facts and current:
+        with (timings or Timings()).phase("facts"):
+            fact_rows = facts.recomputed_facts(
+                outcomes=current, as_of=as_of, params=policy.params()
+            )
+    _update_engagements(current, scored_at=now, fact_rows=fact_rows)
     return changes
 
 
-def _update_engagements(outcomes, *, scored_at):
-    """Write level, score and scored_version for many engagements in one statement.
+SCORED_COLUMNS = (
+    ("level", "integer"),
+    ("score", "double precision"),
+    ("scored_at", "timestamptz"),
+    ("scored_version", "integer"),
+)
 
-    `bulk_update` builds a CASE per row and compiles slowly for thousands of rows; an
-    UPDATE ... FROM a VALUES list does the same in one cheap statement (PostgreSQL and
-    SQLite 3.33+). scored_version only moves forward.
-    """
-    if not outcomes:
-        return
+
+def _update_engagements(outcomes, *, scored_at, fact_rows=()):
+    """Write level, score, scored_version and, where given, the facts' columns
+    ([(id, *facts.COLUMNS values)]) of many engagements in one statement. scored_version only
+    moves forward."""
     table = Engagement._meta.db_table
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    rows = ", ".join(["(%s, %s, %s, %s)"] * len(outcomes))
-    params = [
-        value for o in outcomes for value in (o.engagement_id, o.level, o.score, o.evidence_version)
-    ]
-    sql = (
-        f"WITH v(id, level, score, version) AS (VALUES {rows}) "
-        f"UPDATE {table} SET level = v.level, score = v.score, scored_at = %s, "
-        f"scored_version = {greatest}({table}.scored_version, v.version) "
-        f"FROM v WHERE {table}.id = v.id"
+    at = connection.ops.adapt_datetimefield_value(scored_at)
+    scored = {o.engagement_id: (o.level, o.score, at, o.evidence_version) for o in outcomes}
+    columns = SCORED_COLUMNS
+    if fact_rows:
+        columns += facts.COLUMNS
+        rows = [(pk, *scored[pk], *values) for pk, *values in fact_rows]
+    else:
+        rows = [(pk, *values) for pk, values in scored.items()]
+    update_from_values(
+        table,
+        columns,
+        rows,
+        assignments={"scored_version": f"{greatest}({table}.scored_version, v.scored_version)"},
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, scored_at])
 
 
-def recompute_batch(*, engagement_ids, as_of, policy, timings=None):
+def recompute_batch(*, engagement_ids, as_of, policy, timings=None, store_facts=True):
     """Recompute a batch in one transaction, the engagement rows locked (in id order)."""
     params = policy.params()
     timings = timings or Timings()
@@ -309,7 +328,13 @@ def recompute_batch(*, engagement_ids, as_of, policy, timings=None):
         if not outcomes:
             return [], []
         with timings.phase("write"):
-            changes = _write_results(outcomes=outcomes, as_of=as_of, policy=policy)
+            changes = _write_results(
+                outcomes=outcomes,
+                as_of=as_of,
+                policy=policy,
+                store_facts=store_facts,
+                timings=timings,
+            )
     return outcomes, changes
 
 
@@ -319,10 +344,13 @@ def can_pipeline():
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def recompute_pipelined(*, batches, as_of, policy, timings=None):
-    """Recompute batches, loading the next batch's evidence in a second thread (with its own
-    database connection) while this one is scored and written; yields each batch's level
-    changes.
+def recompute_pipelined(*, batches, as_of, policy, timings=None, store_facts=True):
+    """Recompute batches in three overlapping stages; yields each batch's level changes.
+
+    A loader thread reads the next batch's evidence while the calling thread scores this one
+    and a writer thread writes the one before, each thread on its own database connection:
+    PostgreSQL's work for one stage runs on one core while Python scores on the other. Writes
+    stay in batch order, one at a time, each batch in its own transaction.
 
     Rows are not locked here; see `_load_evidence` for why no change is lost. Writes are
     upserts, so a concurrent recompute of the same day leaves one snapshot per engagement.
@@ -331,27 +359,40 @@ def recompute_pipelined(*, batches, as_of, policy, timings=None):
     timings = timings or Timings()
 
     def load(batch):
-        try:
-            with timings.phase("load"):
-                return _load_evidence(engagement_ids=batch, as_of=as_of, params=params, lock=False)
-        finally:
-            connection.close()  # the loader thread's own connection
+        with timings.phase("load"):
+            return _load_evidence(engagement_ids=batch, as_of=as_of, params=params, lock=False)
 
-    with ThreadPoolExecutor(max_workers=1) as loader:
-        upcoming = loader.submit(load, batches[0])
-        for n in range(len(batches)):
-            with timings.phase("waiting"):
-                evidence = upcoming.result()
-            if n + 1 < len(batches):
-                upcoming = loader.submit(load, batches[n + 1])
-            with timings.phase("score"):
-                outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
-            if not outcomes:  # every engagement of the batch was deleted meanwhile
-                yield []
-                continue
-            with timings.phase("write"), transaction.atomic():
-                changes = _write_results(outcomes=outcomes, as_of=as_of, policy=policy)
-            yield changes
+    def write(outcomes):
+        if not outcomes:  # every engagement of the batch was deleted meanwhile
+            return []
+        with timings.phase("write"), transaction.atomic():
+            return _write_results(
+                outcomes=outcomes,
+                as_of=as_of,
+                policy=policy,
+                store_facts=store_facts,
+                timings=timings,
+            )
+
+    with ThreadPoolExecutor(max_workers=1) as loader, ThreadPoolExecutor(max_workers=1) as writer:
+        try:
+            upcoming = loader.submit(load, batches[0])
+            written = None
+            for n in range(len(batches)):
+                with timings.phase("waiting"):
+                    evidence = upcoming.result()
+                if n + 1 < len(batches):
+                    upcoming = loader.submit(load, batches[n + 1])
+                with timings.phase("score"):
+                    outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
+                if written is not None:
+                    yield written.result()
+                written = writer.submit(write, outcomes)
+            yield written.result()
+        finally:
+            # Each thread's own connection (Django's connections are per thread).
+            for stage in (loader, writer):
+                stage.submit(lambda: connection.close()).result()
 
 
 def days_back(*, days, until=None):

@@ -22,7 +22,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
     OuterRef,
     Q,
     Subquery,
@@ -46,8 +45,9 @@ ATTENTION = (("at_risk", 4), ("stale", 2), ("falling", 1), ("plan_overdue", 1))
 
 
 def fact_expressions(today):
-    """change_30d (score now − score 30 days ago), last_rating_at (latest client rating) and
-    level_lost (a demotion in the 90 days up to today) of each engagement, as expressions."""
+    """past_score (the latest score 30 or more days before today), last_rating_at (latest
+    client rating) and level_lost (a demotion in the 90 days up to today) of each engagement,
+    as expressions."""
     past_score = MaturitySnapshot.objects.filter(
         engagement=OuterRef("pk"), as_of__lte=today - dt.timedelta(days=RISK_DROP_DAYS)
     ).order_by("-as_of")
@@ -61,17 +61,26 @@ def fact_expressions(today):
         to_level__lt=F("from_level"),
     )
     return (
-        ExpressionWrapper(
-            F("score") - Subquery(past_score.values("score")[:1]), output_field=FloatField()
-        ),
+        Subquery(past_score.values("score")[:1]),
         Subquery(last_rating.values("submitted_at")[:1]),
         Exists(demotions),
     )
 
 
-def live_facts(engagements, *, today):
-    """[(id, change_30d, last_rating_at, level_lost)] from the evidence, in one query."""
-    return list(engagements.order_by().values_list("pk", *fact_expressions(today)))
+def live_facts(engagements, *, today, scores=None):
+    """[(id, change_30d, last_rating_at, level_lost)] from the evidence, in one query.
+
+    change_30d is the score now minus the score 30 days ago. ``scores`` ({id: score}) stands
+    in for the engagements' stored scores: the recompute passes the scores it is writing.
+    """
+    rows = engagements.order_by().values_list("pk", "score", *fact_expressions(today))
+    scores = scores or {}
+    facts = []
+    for pk, stored, past, last_rating_at, level_lost in rows:
+        score = scores.get(pk, stored)
+        change = None if score is None or past is None else score - past
+        facts.append((pk, change, last_rating_at, level_lost))
+    return facts
 
 
 def stale_since(today):

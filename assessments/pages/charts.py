@@ -116,6 +116,20 @@ def month_ticks(start, end, x_of):
     ]
 
 
+def _time_axes(start, end, left, right, top, bottom):
+    """(x_of, y_of): a day in [start, end] to x in [left, right], a value 0–100 to y in
+    [bottom, top]."""
+    span = max((end - start).days, 1)
+
+    def x_of(day):
+        return scale((day - start).days, (0, span), (left, right))
+
+    def y_of(value):
+        return scale(value, (0, 100), (bottom, top))
+
+    return x_of, y_of
+
+
 def trend_chart(*, points, changes=(), start, end, width=720, height=268):
     """Score line over [start, end] with the rung as a band under it and level-change markers.
 
@@ -127,14 +141,7 @@ def trend_chart(*, points, changes=(), start, end, width=720, height=268):
     if not points:
         return None
     left, right, top, bottom = 46, width - 10, 10, height - 66
-    span = max((end - start).days, 1)
-
-    def x_of(day):
-        return scale((day - start).days, (0, span), (left, right))
-
-    def y_of(score):
-        return scale(score, (0, 100), (bottom, top))
-
+    x_of, y_of = _time_axes(start, end, left, right, top, bottom)
     scores = [score for _, score, _ in points]
     by_day = {day: score for day, score, _ in points}
     shown_changes = [c for c in changes if start <= c[0] <= end]
@@ -168,14 +175,7 @@ def gate_chart(
     value inside the band keeps that rung.
     """
     left, right, top, bottom = 28, width - 6, 8, height - 20
-    span = max((end - start).days, 1)
-
-    def x_of(day):
-        return scale((day - start).days, (0, span), (left, right))
-
-    def y_of(value):
-        return scale(value, (0, 100), (bottom, top))
-
+    x_of, y_of = _time_axes(start, end, left, right, top, bottom)
     segments, current = [], []
     for day, value in series:
         if value is None:

@@ -71,31 +71,28 @@ def with_activity(engagements, *, now=None):
     )
 
 
-def score_series(*, engagement_ids, since):
-    """{engagement id: [score, ...]} oldest first, from daily snapshots since ``since``."""
+def _snapshot_series(engagement_ids, **days):
+    """{engagement id: [score, ...]} oldest first, from the daily snapshots on `days`."""
     series = defaultdict(list)
     rows = (
-        MaturitySnapshot.objects.filter(engagement_id__in=engagement_ids, as_of__gte=since)
+        MaturitySnapshot.objects.filter(engagement_id__in=engagement_ids, **days)
         .order_by("engagement_id", "as_of")
         .values_list("engagement_id", "score")
     )
     for engagement_id, score in rows:
         series[engagement_id].append(score)
     return series
+
+
+def score_series(*, engagement_ids, since):
+    """{engagement id: [score, ...]} oldest first, from daily snapshots since ``since``."""
+    return _snapshot_series(engagement_ids, as_of__gte=since)
 
 
 def weekly_series(*, engagement_ids, today, weeks=52):
     """{engagement id: [score, ...]} oldest first, one snapshot a week over ``weeks``."""
     days = [today - dt.timedelta(days=7 * n) for n in range(weeks, -1, -1)]
-    series = defaultdict(list)
-    rows = (
-        MaturitySnapshot.objects.filter(engagement_id__in=engagement_ids, as_of__in=days)
-        .order_by("engagement_id", "as_of")
-        .values_list("engagement_id", "score")
-    )
-    for engagement_id, score in rows:
-        series[engagement_id].append(score)
-    return series
+    return _snapshot_series(engagement_ids, as_of__in=days)
 
 
 def month_ends(today, months=12):
@@ -222,16 +219,21 @@ def latest_rater_assessments(engagements, *, as_of, window_days):
     return by_engagement
 
 
-def one_person_ids(engagements, *, as_of, policy):
+def one_person_ids(engagements, *, as_of, policy, levels=None):
     """Ids of the engagements whose trust rests on one client person on ``as_of``: the rule of
-    ``scoring.trust_rests_on_one_person`` over each rater's latest rating. One query."""
+    ``scoring.trust_rests_on_one_person`` over each rater's latest rating. One query.
+
+    ``levels`` ({id: level}) stands in for the stored levels: the recompute passes the levels
+    it is writing.
+    """
     ratings = latest_rater_assessments(engagements, as_of=as_of, window_days=policy.window_days)
+    levels = levels or {}
     return {
         engagement_id
         for engagement_id, (level, assessments) in ratings.items()
         if trust_rests_on_one_person(
             per_rater=rater_trust(assessments=assessments, policy=policy, as_of=as_of),
-            level=level,
+            level=levels.get(engagement_id, level),
             policy=policy,
         )
     }

@@ -9,78 +9,20 @@ import io
 from functools import partial
 from itertools import islice
 
-from django import forms
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.utils import timezone
 
 from partners import access
-from partners.forms import UserChoiceField
-from partners.models import Engagement, EngagementEvent, Level, Partner
+from partners.models import EngagementEvent, Level
 
 from .. import selectors
+from ..forms import PortfolioFilterForm
 from ..models import AssessmentBarrier, LatestRating
 from . import attention, charts, drilldown, insights
 from .next_rung import relative_gap
 
 PAGE_SIZE = 50
-
-
-class PortfolioFilterForm(forms.Form):
-    """Dashboard filters; every field is optional and they combine (AND)."""
-
-    manager = UserChoiceField(
-        label="Account manager",
-        queryset=get_user_model().objects.none(),
-        required=False,
-        empty_label="All account managers",
-    )
-    industry = forms.ChoiceField(label="Industry", required=False)
-    rung = forms.TypedChoiceField(
-        label="Rung",
-        choices=[("", "All rungs"), *Level.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    status = forms.ChoiceField(
-        label="Status",
-        choices=[("", "All statuses"), *Engagement.Status.choices],
-        required=False,
-    )
-    attention = forms.ChoiceField(
-        label="Needs attention",
-        choices=[("", "Everything"), *drilldown.ATTENTION.items()],
-        required=False,
-    )
-    sort = forms.ChoiceField(label="Sort by", choices=drilldown.sort_choices(), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["manager"].queryset = (
-            get_user_model()
-            .objects.filter(pk__in=Engagement.objects.values("account_manager"))
-            .order_by("first_name", "last_name", "username")
-        )
-        self.fields["industry"].choices = [("", "All industries")] + [
-            (name, name) for name in industries()
-        ]
-
-    def filters(self):
-        """The valid filters as a dict; an invalid value is dropped (its error is shown)."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {key: value for key, value in data.items() if value not in (None, "")}
-
-
-def industries():
-    return list(
-        Partner.objects.exclude(industry="")
-        .order_by("industry")
-        .values_list("industry", flat=True)
-        .distinct()
-    )
 
 
 def filtered_engagements(user, filters):

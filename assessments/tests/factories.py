@@ -1,8 +1,11 @@
 import datetime as dt
+import re
 
 import factory
+from django.test import TestCase
 from django.utils import timezone
 
+from assessments import services
 from assessments.models import TrustAssessment
 from partners.tests.factories import ContactFactory, EngagementFactory
 
@@ -16,6 +19,31 @@ LIKERT_ANSWERS = {
     "domain": 3,
     "advice": 3,
 }
+
+
+def as_posted(answers):
+    """The answers as an HTML form posts them: every value a string."""
+    return {item: str(value) for item, value in answers.items()}
+
+
+# Answers as the rating form posts them; reliability 5 tells them from the other answers.
+FORM_ANSWERS = as_posted({**LIKERT_ANSWERS, "reliability": 5, "advice": 2})
+
+
+def after_commit():
+    """Run the on-commit callbacks (the emails) of the block, as a real commit would."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def invite(engagement, contact, user):
+    """services.invitation_create, its email sent; returns (invitation, raw token)."""
+    with after_commit():
+        return services.invitation_create(engagement=engagement, contact=contact, created_by=user)
+
+
+def token_from_mail(message):
+    """The raw token of the rating link in an invitation email."""
+    return re.search(r"/rate/([\w-]+)/", message.body).group(1)
 
 
 def local_noon(day):

@@ -10,21 +10,13 @@ from django.utils import timezone
 
 from assessments import selectors, services
 from assessments.models import AssessmentBarrier, TrustAssessment, TrustBarrier
-from assessments.tests.factories import AssessmentFactory, local_noon
+from assessments.tests.factories import LIKERT_ANSWERS, AssessmentFactory, local_noon
 from partners.models import Engagement
 from partners.tests.factories import ContactFactory, EngagementFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {
-    "credibility": 4,
-    "reliability": 4,
-    "intimacy": 3,
-    "self_orientation": 2,
-    "technical": 4,
-    "domain": 3,
-    "advice": 3,
-}
+ANSWERS = LIKERT_ANSWERS
 
 
 @pytest.fixture

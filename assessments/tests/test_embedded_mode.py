@@ -2,13 +2,11 @@
 PostgreSQL, so this test walks the demo through the main pages on a real SQLite file."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from trustapp.tests.processes import run
+
 PAGES = """
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -32,15 +30,7 @@ print("levels", sorted(set(Engagement.objects.values_list("level", flat=True))))
 
 
 def manage(*args, env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
+    return run(["manage.py", *args], env, timeout=300, check=True)
 
 
 @pytest.mark.slow

@@ -1,35 +1,29 @@
 """Rating invitations: tokens, single use, expiry, the scheduled sending."""
 
 import datetime as dt
-import re
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import selectors, services
 from assessments.engine.scoring import ANSWER_ITEMS
 from assessments.models import AssessmentInvitation, TrustAssessment, hash_token
-from assessments.tests.factories import AssessmentFactory
+from assessments.tests.factories import (
+    FORM_ANSWERS,
+    AssessmentFactory,
+    after_commit,
+    invite,
+    token_from_mail,
+)
 from partners.tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {
-    "credibility": "4",
-    "reliability": "5",
-    "intimacy": "3",
-    "self_orientation": "2",
-    "technical": "4",
-    "domain": "3",
-    "advice": "2",
-    "recommend": "9",
-    "comment": "Solid team",
-}
+ANSWERS = {**FORM_ANSWERS, "recommend": "9", "comment": "Solid team"}
 
 
 @pytest.fixture
@@ -37,25 +31,11 @@ def po(partner_a):
     return ContactFactory(partner=partner_a, name="Pia Owner", email="pia@acme.example")
 
 
-def after_commit():
-    """Run the on-commit callbacks (the emails) of the block, as a real commit would."""
-    return TestCase.captureOnCommitCallbacks(execute=True)
-
-
-def invite(engagement, contact, user):
-    with after_commit():
-        return services.invitation_create(engagement=engagement, contact=contact, created_by=user)
-
-
 def open_link(client, raw):
     """Follow the emailed link: it trades the token for the session; returns the form URL."""
     response = client.get(reverse("assessments:rate", args=[raw]))
     assert response.status_code == 302
     return response.url
-
-
-def token_from_mail(message):
-    return re.search(r"/rate/([\w-]+)/", message.body).group(1)
 
 
 def test_invitation_stores_only_the_hash_and_emails_the_link(engagement_a, po, am):

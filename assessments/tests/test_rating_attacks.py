@@ -2,14 +2,11 @@
 issue 10: 429 after bad tokens): each is refused and nothing changes in the database."""
 
 import datetime as dt
-import re
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -17,7 +14,7 @@ from rest_framework.test import APIClient
 from assessments import services
 from assessments.engine.scoring import ANSWER_ITEMS
 from assessments.models import AssessmentInvitation, TrustAssessment
-from assessments.tests.factories import AssessmentFactory
+from assessments.tests.factories import AssessmentFactory, after_commit, invite, token_from_mail
 from partners import services as partner_services
 from partners.tests.factories import ContactFactory, UserFactory
 
@@ -27,29 +24,9 @@ ANSWERS = dict.fromkeys(ANSWER_ITEMS, 4)
 FORM = {**{item: "4" for item in ANSWER_ITEMS}, "recommend": "", "comment": ""}
 
 
-@pytest.fixture(autouse=True)
-def no_bad_tokens_counted():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def pia(engagement_a):
     return ContactFactory(partner=engagement_a.partner, name="Pia", email="pia@acme.example")
-
-
-def after_commit():
-    return TestCase.captureOnCommitCallbacks(execute=True)
-
-
-def invite(engagement, contact, user):
-    with after_commit():
-        return services.invitation_create(engagement=engagement, contact=contact, created_by=user)
-
-
-def token_from(message):
-    return re.search(r"/rate/([\w-]+)/", message.body).group(1)
 
 
 # --- Item 1: an invitation keeps its address; an email change withdraws it ---------------
@@ -91,23 +68,21 @@ def test_the_planted_address_attack_is_closed(client, am, engagement_a, pia):
 # --- Item 2: one client rating per contact, engagement and 30 days --------------------------
 
 
+def client_rating(engagement, contact, submitted_at):
+    return services.assessment_submit(
+        engagement=engagement,
+        side="client",
+        rater_contact=contact,
+        answers=ANSWERS,
+        submitted_at=submitted_at,
+    )
+
+
 def test_a_second_rating_within_30_days_is_refused_with_the_dates(engagement_a, pia):
     first = timezone.make_aware(dt.datetime(2026, 3, 2, 10))
-    services.assessment_submit(
-        engagement=engagement_a,
-        side="client",
-        rater_contact=pia,
-        answers=ANSWERS,
-        submitted_at=first,
-    )
+    client_rating(engagement_a, pia, first)
     with pytest.raises(ValidationError) as refused:
-        services.assessment_submit(
-            engagement=engagement_a,
-            side="client",
-            rater_contact=pia,
-            answers=ANSWERS,
-            submitted_at=first + dt.timedelta(days=29),
-        )
+        client_rating(engagement_a, pia, first + dt.timedelta(days=29))
     assert refused.value.messages == [
         "You rated this on 02 Mar 2026; you can rate again from 01 Apr 2026."
     ]
@@ -121,20 +96,8 @@ def test_a_backfill_before_an_existing_rating_obeys_the_rule_too(engagement_a, p
         submitted_at=timezone.make_aware(dt.datetime(2026, 3, 2, 10)),
     )
     with pytest.raises(ValidationError, match="you can rate again from"):
-        services.assessment_submit(
-            engagement=engagement_a,
-            side="client",
-            rater_contact=pia,
-            answers=ANSWERS,
-            submitted_at=timezone.make_aware(dt.datetime(2026, 2, 20, 10)),
-        )
-    services.assessment_submit(
-        engagement=engagement_a,
-        side="client",
-        rater_contact=pia,
-        answers=ANSWERS,
-        submitted_at=timezone.make_aware(dt.datetime(2026, 1, 20, 10)),
-    )
+        client_rating(engagement_a, pia, timezone.make_aware(dt.datetime(2026, 2, 20, 10)))
+    client_rating(engagement_a, pia, timezone.make_aware(dt.datetime(2026, 1, 20, 10)))
     assert TrustAssessment.objects.count() == 2
 
 
@@ -207,7 +170,9 @@ def test_a_reminder_link_works_in_a_new_browser(am, engagement_a, pia):
     with after_commit():
         services.invitation_remind(invitation=invitation)
 
-    new_browser = APIClient().get(reverse("assessments:rate", args=[token_from(mail.outbox[-1])]))
+    new_browser = APIClient().get(
+        reverse("assessments:rate", args=[token_from_mail(mail.outbox[-1])])
+    )
 
     assert new_browser.status_code == 302
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from partners.services import RowErrors
+from core.errors import RowErrors
 from trustapp.api import exception_handler
 
 

@@ -6,14 +6,9 @@ event; both are collected. The main journeys of each role run under the same lis
 assessments/tests/pages/test_browser_journeys.py.
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from django.db import connections
-from playwright.sync_api import sync_playwright
 
-from assessments.tests.pages.test_browser_journeys import CHROMIUM, CHROMIUM_ARGS, PASSWORD
+from trustapp.tests import browser as chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,16 +41,7 @@ def violations(page):
     return page.csp_violations + page.evaluate("window.__cspViolations || []")
 
 
-@pytest.fixture
-def browser(live_server, transactional_db):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is not installed (make chromium)")
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-        connections.close_all()
+browser = chromium.browser_fixture(pytest.fail)
 
 
 @pytest.fixture
@@ -67,10 +53,7 @@ def page(browser):
 
 
 def sign_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    chromium.sign_in(page, live_server, username)
     page.wait_for_load_state("networkidle")
 
 

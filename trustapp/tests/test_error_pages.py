@@ -14,15 +14,24 @@ def production_mode(settings):
     settings.DEBUG = False
 
 
-def test_404_names_the_user_and_links_home(client, am):
-    client.force_login(am)
+@pytest.mark.parametrize(
+    ("persona", "url", "status", "heading", "name"),
+    [
+        ("am", "/no-such-page/", 404, "Page not found", "Anna Manager</strong>"),
+        ("client_a", "/partners/", 403, "You may not open this page", ""),
+    ],
+)
+def test_404_and_403_name_the_user_and_link_home(
+    client, request, persona, url, status, heading, name
+):
+    client.force_login(request.getfixturevalue(persona))
 
-    response = client.get("/no-such-page/")
+    response = client.get(url)
 
     page = response.content.decode()
-    assert response.status_code == 404
-    assert "<h1>Page not found</h1>" in page
-    assert "signed in as <strong>Anna Manager</strong>" in page
+    assert response.status_code == status
+    assert f"<h1>{heading}</h1>" in page
+    assert f"signed in as <strong>{name}" in page
     assert '<a href="/">Go to your home page</a>' in page
     assert "URLconf" not in page and "Page not found at" not in page
 
@@ -32,18 +41,6 @@ def test_404_for_a_visitor_offers_to_sign_in(client):
 
     assert "You are not signed in" in page
     assert 'href="/accounts/login/"' in page
-
-
-def test_403_names_the_user_and_links_home(client, client_a):
-    client.force_login(client_a)
-
-    response = client.get("/partners/")
-
-    page = response.content.decode()
-    assert response.status_code == 403
-    assert "<h1>You may not open this page</h1>" in page
-    assert "signed in as <strong>" in page
-    assert '<a href="/">Go to your home page</a>' in page
 
 
 def test_500_renders_with_the_database_down(am, monkeypatch):

@@ -3,38 +3,34 @@ X-Request-ID header). A fresh Python with the production environment shows what 
 would print."""
 
 import json
-import subprocess
-import sys
 
-from trustapp.tests.test_production_settings import PRODUCTION, ROOT
+import pytest
 
-REQUEST = """
-import django
-django.setup()
-from django.test import Client, override_settings
-override_settings(
-    STORAGES={"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-).enable()
-client = Client(HTTP_HOST="trust.example.com")
+from trustapp.tests.processes import run
+from trustapp.tests.test_production_settings import PRODUCTION, PRODUCTION_CLIENT
+
+REQUEST = (
+    PRODUCTION_CLIENT
+    + """
 print(client.get("/missing/", secure=True)["X-Request-ID"])
 print(client.get("/missing/", secure=True, HTTP_X_REQUEST_ID="proxy-id-1234")["X-Request-ID"])
 print(client.get("/accounts/login/", secure=True)["X-Request-ID"])
 """
+)
 
 
-def test_production_log_lines_are_json_with_the_request_id():
-    result = subprocess.run(
-        [sys.executable, "-c", REQUEST],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", **PRODUCTION},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-
-    made, forwarded, login = result.stdout.split()
+@pytest.fixture(scope="module")
+def logged():
+    """The request ids the three requests were answered with, and the JSON lines logged."""
+    result = run(["-c", REQUEST], PRODUCTION)
+    assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    return result.stdout.split(), lines
+
+
+def test_production_log_lines_are_json_with_the_request_id(logged):
+    (made, forwarded, _), lines = logged
+
     not_found = [line for line in lines if line["message"] == "Not Found: /missing/"]
     assert [line["request_id"] for line in not_found] == [made, forwarded]
     assert forwarded == "proxy-id-1234"
@@ -42,19 +38,9 @@ def test_production_log_lines_are_json_with_the_request_id():
     assert not_found[0]["level"] == "WARNING"
 
 
-def test_each_request_is_logged_once_with_its_route_and_duration():
-    result = subprocess.run(
-        [sys.executable, "-c", REQUEST],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", **PRODUCTION},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+def test_each_request_is_logged_once_with_its_route_and_duration(logged):
+    (_, _, login), lines = logged
 
-    login = result.stdout.split()[2]
-    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     access = [line for line in lines if line["logger"] == "trustapp.access"]
     assert [line["message"] for line in access] == [
         "GET (unresolved) 404",

@@ -6,13 +6,11 @@ at import), so nothing of the test run's own DJANGO_DEBUG=1 leaks in.
 """
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from trustapp.tests.processes import run
+
 SECRET = "k3Yq9vZ2-production-secret-that-is-long-enough-0123456789abcdef"
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "trustapp.settings",
@@ -23,7 +21,8 @@ PRODUCTION = {
 }
 # Production serves static files from collectstatic's manifest, which a test run has not
 # built; the plain storage stands in for it, and nothing else changes.
-REQUESTS = """
+# PRODUCTION_CLIENT starts a script that sends requests to the site with `client`.
+PRODUCTION_CLIENT = """
 import django, json
 django.setup()
 from django.test import Client, override_settings
@@ -31,6 +30,10 @@ override_settings(
     STORAGES={"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 ).enable()
 client = Client(HTTP_HOST="trust.example.com")
+"""
+REQUESTS = (
+    PRODUCTION_CLIENT
+    + """
 plain = client.get("/accounts/login/")
 secure = client.get("/accounts/login/", secure=True)
 proxied = client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
@@ -41,18 +44,7 @@ print(json.dumps({
     "proxied": [proxied.status_code, proxied.get("Strict-Transport-Security")],
 }))
 """
-
-
-def run(args, env):
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+)
 
 
 def test_a_production_environment_passes_check_deploy():

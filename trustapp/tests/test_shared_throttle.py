@@ -2,18 +2,17 @@
 set), so a second web process continues the count of the first instead of starting its own."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from trustapp.tests.test_production_settings import ROOT
+from trustapp.tests.processes import run
 
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+DEVELOPMENT = {"DJANGO_SETTINGS_MODULE": "trustapp.settings", "DJANGO_DEBUG": "1"}
 ANOTHER_WORKER = """
 import django
 django.setup()
@@ -41,19 +40,7 @@ def test_the_cache_is_redis_when_a_broker_or_redis_is_configured():
         "print(settings.CACHES['default']['BACKEND'])"
     )
     backends = [
-        subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env={
-                "PATH": "/usr/bin:/bin",
-                "DJANGO_SETTINGS_MODULE": "trustapp.settings",
-                "DJANGO_DEBUG": "1",
-                **extra,
-            },
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        run(["-c", code], {**DEVELOPMENT, **extra}, check=True).stdout.strip()
         for extra in ({}, {"REDIS_URL": REDIS_URL}, {"CELERY_BROKER_URL": REDIS_URL})
     ]
 
@@ -69,19 +56,9 @@ def test_a_second_process_continues_the_count(am, redis_cache):
     body = {"username": "am", "password": "guess"}
     here = [client.post("/api/v1/token/", body, format="json").status_code for _ in range(10)]
 
-    there = subprocess.run(
-        [sys.executable, "-c", ANOTHER_WORKER],
-        cwd=ROOT,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "trustapp.settings",
-            "DJANGO_DEBUG": "1",
-            "REDIS_URL": REDIS_URL,
-            "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
+    there = run(
+        ["-c", ANOTHER_WORKER],
+        {**DEVELOPMENT, "REDIS_URL": REDIS_URL, "DATABASE_URL": os.environ.get("DATABASE_URL", "")},
         check=True,
     )
 

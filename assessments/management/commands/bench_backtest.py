@@ -9,57 +9,26 @@ without its engine: `engagements_recompute_all` once per step. Runs in a scratch
 import datetime as dt
 import time
 
-from django.core.management.base import BaseCommand
-from django.db import connection
-from django.utils import timezone
-
 from assessments import selectors, services
-from assessments.demo import synthetic
 
-from ._scratch import scratch_database
+from ._portfolio import PortfolioBenchmark
 
 TARGET_SECONDS = 60
 TARGET_RATIO = 10
 
 
-class Command(BaseCommand):
+class Command(PortfolioBenchmark):
     help = "Time backtest_run at 52 weekly steps against engagements_recompute_all per step."
+    sample_help = "Engagements of the baseline (200)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--engagements", type=int, default=10_000)
-        parser.add_argument("--events-per-engagement", type=int, default=100)
-        parser.add_argument("--assessments-per-engagement", type=int, default=4)
+        super().add_arguments(parser)
         parser.add_argument("--steps", type=int, default=52)
-        parser.add_argument(
-            "--sample", type=int, default=200, help="Engagements of the baseline (200)."
-        )
         parser.add_argument(
             "--sample-steps", type=int, default=4, help="Steps of the baseline (4)."
         )
-        parser.add_argument("--keep-db", action="store_true", help="Keep the scratch database.")
 
-    def handle(self, *args, **options):
-        with scratch_database(self.stdout, keep=options["keep_db"]):
-            self.run(**options)
-
-    def run(self, *, engagements, events_per_engagement, assessments_per_engagement, **options):
-        end = timezone.localdate()
-        started = time.perf_counter()
-        ids = synthetic.build_portfolio(
-            engagements=engagements,
-            events_per_engagement=events_per_engagement,
-            assessments_per_engagement=assessments_per_engagement,
-            as_of=end,
-            prefix="bench",
-        )
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        self.stdout.write(
-            f"Built {len(ids):,} engagements, {len(ids) * events_per_engagement:,} events, "
-            f"{len(ids) * assessments_per_engagement:,} client assessments in "
-            f"{time.perf_counter() - started:.1f} s."
-        )
+    def measure(self, ids, end, **options):
         start = end - dt.timedelta(days=7 * (options["steps"] - 1))
         rate = self.time_backtest(start, end, len(ids))
         baseline = self.time_baseline(start, ids[: options["sample"]], options["sample_steps"])

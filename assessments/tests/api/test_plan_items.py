@@ -9,18 +9,20 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/plan-items/"
 
 
+def add_client_item(client, engagement, owner_contact, **fields):
+    """POST a plan item of `engagement` owned by the client's `owner_contact`."""
+    body = {"engagement": engagement.pk, "owner_side": "client", "owner_contact": owner_contact.pk}
+    return client.post(URL, {**body, **fields}, format="json")
+
+
 def test_a_manager_adds_and_completes_a_plan_item(api, am, engagement_a, client_a):
-    created = api(am).post(
-        URL,
-        {
-            "engagement": engagement_a.pk,
-            "title": "Domain workshop",
-            "dimension": "domain",
-            "owner_side": "client",
-            "owner_contact": client_a.contact.pk,
-            "due_on": "2026-07-15",
-        },
-        format="json",
+    created = add_client_item(
+        api(am),
+        engagement_a,
+        client_a.contact,
+        title="Domain workshop",
+        dimension="domain",
+        due_on="2026-07-15",
     )
     assert created.status_code == 201, created.content
     item = PlanItem.objects.get()
@@ -35,16 +37,7 @@ def test_a_manager_adds_and_completes_a_plan_item(api, am, engagement_a, client_
 
 
 def test_an_owner_contact_of_another_partner_is_refused(api, am, engagement_a, client_b):
-    response = api(am).post(
-        URL,
-        {
-            "engagement": engagement_a.pk,
-            "title": "Workshop",
-            "owner_side": "client",
-            "owner_contact": client_b.contact.pk,
-        },
-        format="json",
-    )
+    response = add_client_item(api(am), engagement_a, client_b.contact, title="Workshop")
 
     assert response.status_code == 400
     assert list(response.json()) == ["owner_contact"]

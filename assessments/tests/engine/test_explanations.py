@@ -40,3 +40,31 @@ def test_explanations_equal_scoring_explain(policy_name):
             got = explanations.explanation(rows, row, tops[row], as_of, params)
             assert got == expected
         previous = levels
+
+
+def test_round2_rounds_as_python_does():
+    rng = np.random.default_rng(7)
+    values = np.concatenate(
+        [
+            rng.random(20_000) * 300 - 100,
+            # Exact and near halves, where rounding the product value * 100 goes astray.
+            (np.arange(-5_000, 5_000) + 0.5) / 100,
+            np.array([2.675, 1.005, 0.125, 0.375, -2.675, -0.0, 0.0]),
+        ]
+    )
+    assert explanations.round2(values).tolist() == [round(v, 2) for v in values.tolist()]
+    assert np.isnan(explanations.round2(np.array([np.nan]))).all()
+
+
+def test_candidates_hold_every_group_top_three_ties_included():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n = int(rng.integers(0, 300))
+        group = rng.integers(0, int(rng.integers(1, 40)), n)
+        # Few distinct sizes, some a float32 apart: ties and near-ties in every group.
+        size = rng.integers(0, 5, n) * rng.choice([1.0, 1.0000001, 0.3], n)
+        candidates = set(explanations._candidates(group, size, 3).tolist())
+        for g in set(group.tolist()):
+            members = np.flatnonzero(group == g)
+            third = np.sort(size[members])[::-1][:3][-1]
+            assert set(members[size[members] >= third].tolist()) <= candidates

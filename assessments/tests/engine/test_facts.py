@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments import services, tasks
 from assessments.demo.synthetic import build_portfolio
-from assessments.engine import facts
+from assessments.engine import facts, recompute
 from assessments.models import MaturitySnapshot, MonthEndRungCount
 from assessments.pages import attention, insights
 from assessments.selectors import active_policy
@@ -132,6 +132,26 @@ def test_every_stored_fact_matches_the_live_computation(varied_portfolio):
     values = stored(engagements).values()
     for name in FLAGS:
         assert {row[name] for row in values} == {True, False}, name
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_pipelined_recompute_stores_the_same_facts(varied_portfolio, monkeypatch):
+    # Outside a transaction the recompute loads, scores and writes in three threads, each
+    # batch's facts computed by the writer; small batches make several of them.
+    monkeypatch.setattr(recompute, "BATCH_SIZE", 7)
+    assert recompute.can_pipeline() is True
+
+    services.engagements_recompute_all(notify=False)
+
+    assert_equal_facts(Engagement.objects.all(), timezone.localdate())
+
+
+def test_a_recompute_without_facts_leaves_them(varied_portfolio):
+    Engagement.objects.update(facts_on=None)
+
+    services.engagements_recompute_all(notify=False, store_facts=False)
+
+    assert set(Engagement.objects.values_list("facts_on", flat=True)) == {None}
 
 
 def test_closing_an_engagement_clears_its_flags_without_a_recompute(varied_portfolio):

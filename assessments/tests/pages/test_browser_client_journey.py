@@ -50,12 +50,9 @@ def test_the_client_reviews_the_evidence_and_sees_the_plan(
     # The manager logs an event; the score takes it in.
     sign_in(page, live_server, "am")
     page.goto(live_server.url + engagement_a.get_absolute_url())
-    page.get_by_role("link", name="Log event", exact=True).click()
-    page.get_by_label("Kind").select_option("strategy_invitation")
-    page.get_by_label("Title").fill("Invited to the 2027 roadmap day")
-    page.get_by_label("Impact").select_option("high")
-    page.get_by_role("button", name="Log event").click()
-    page.wait_for_url(f"**/engagements/{engagement_a.pk}/")
+    journeys.log_event(
+        page, engagement_a, kind="strategy_invitation", title="Invited to the 2027 roadmap day"
+    )
     score_with_event = score_of(engagement_a)
     assert score_with_event > score_before
 

@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
-from django.db import connections
-from playwright.sync_api import sync_playwright
 
 from assessments import services
 from assessments.models import AssessmentInvitation, TrustAssessment
 from partners.models import EngagementEvent
 from partners.tests.factories import ContactFactory
+from trustapp.tests.browser import browser_fixture, sign_in
 
 from .factories import SelfAssessmentFactory, demo_portfolio, grow_relationship
 
@@ -32,35 +31,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(django_settings.BASE_DIR) / "docs" / "screenshots"
-PASSWORD = "correct-horse-battery"
 
 
-@pytest.fixture
-def browser(live_server, transactional_db):
-    # Started after the database fixtures on purpose: while Playwright's event loop runs in
-    # this thread, asgiref gives the thread fresh database connections, which would miss
-    # the serialized migration data that the next test's setup restores.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (make chromium)")
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-        # Close the connections the test opened in that context, or the test database
-        # could not be dropped at the end of the session.
-        connections.close_all()
+browser = browser_fixture(pytest.skip)
 
 
 REDOC_LOGO = "cdn.redoc.ly/redoc/logo-mini.svg"
@@ -113,11 +87,14 @@ def assert_one_h1_and_visible_focus(page):
     assert focused[1] != "none" and focused[2] != "0px"
 
 
-def sign_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def log_event(page, engagement, *, kind, title, impact="high"):
+    """Logs an event with the engagement page's "Log event" form and waits for the page."""
+    page.get_by_role("link", name="Log event", exact=True).click()
+    page.get_by_label("Kind").select_option(kind)
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Impact").select_option(impact)
+    page.get_by_role("button", name="Log event").click()
+    page.wait_for_url(f"**/engagements/{engagement.pk}/")
 
 
 @pytest.fixture
@@ -136,13 +113,7 @@ def test_account_manager_logs_an_event_and_asks_for_a_rating(am_story, live_serv
     screenshot(page, "my-engagements.png", max_height=1100)
 
     page.get_by_role("link", name="Route planner", exact=True).click()
-    page.get_by_role("link", name="Log event", exact=True).click()
-    page.get_by_label("Kind").select_option("proposal_adopted")
-    page.get_by_label("Title").fill("Client adopted our pricing pilot")
-    page.get_by_label("Impact").select_option("high")
-    page.get_by_role("button", name="Log event").click()
-
-    page.wait_for_url(f"**/engagements/{engagement.pk}/")
+    log_event(page, engagement, kind="proposal_adopted", title="Client adopted our pricing pilot")
     assert_one_h1_and_visible_focus(page)
     message = page.locator(".messages").inner_text()
     assert "Event “Client adopted our pricing pilot” logged." in message

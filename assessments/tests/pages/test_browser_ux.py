@@ -6,13 +6,12 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.urls import reverse
 
 from assessments import services
 from partners.tests.factories import ContactFactory
 
 from .factories import demo_portfolio, grow_relationship
-from .test_authorization_matrix import MATRIX, PERSONAS
+from .test_authorization_matrix import MATRIX, PERSONAS, ROUTES, url_of
 from .test_browser_journeys import screenshot, sign_in
 from .test_ladder import demoted
 
@@ -162,12 +161,12 @@ def allowed_visits(world):
     """(persona, route, url) of each HTML page of the authorization matrix, opened as the
     first persona the matrix lets read it."""
     visits = []
-    for route, row in MATRIX.items():
+    for name, row in MATRIX.items():
+        route = ROUTES[name]
         allowed = [persona for persona in PERSONAS if row.get[persona] == 200]
         if route in NOT_HTML or route.endswith(".csv") or not allowed:
             continue
-        url = reverse(row.name, args=[world.get(arg, arg) for arg in row.args])
-        visits.append((allowed[0], route, url))
+        visits.append((allowed[0], route, url_of(name, world)))
     return visits
 
 

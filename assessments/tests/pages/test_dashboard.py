@@ -1,36 +1,11 @@
 """The leadership dashboard (/dashboard/) and its CSV export."""
 
 import csv
-import datetime as dt
 import io
-
-import pytest
-from django.utils import timezone
 
 from partners.tests.factories import EngagementFactory, PartnerFactory
 
-from .factories import LevelChangeFactory, RatingFactory, snapshot, store_facts
-
-
-@pytest.fixture
-def portfolio(partner_a, partner_b, am, other_am):
-    """Six engagements across both managers, two industries, all four rungs."""
-    made = {}
-    specs = [
-        ("Route planner", partner_a, am, 1, 30.0, "active"),
-        ("Depot app", partner_a, am, 2, 62.0, "active"),
-        ("Fleet data", partner_a, other_am, 3, 70.0, "paused"),
-        ("Mobile banking", partner_b, other_am, 4, 88.0, "active"),
-        ("Card rewrite", partner_b, am, 2, 61.0, "active"),
-        ("Old portal", partner_b, other_am, 1, 12.0, "closed"),
-    ]
-    for name, partner, manager, level, score, status in specs:
-        engagement = EngagementFactory(
-            partner=partner, name=name, account_manager=manager, status=status
-        )
-        snapshot(engagement, days_ago=0, score=score, level=level)
-        made[name] = engagement
-    return made
+from .factories import LevelChangeFactory, store_facts
 
 
 def dashboard(client, leader, query=""):
@@ -126,26 +101,7 @@ def test_the_csv_neutralises_spreadsheet_formulas(client, leader, partner_a, am)
     assert "'=HYPERLINK" in body
 
 
-def test_at_risk_stale_and_movers_are_listed(client, leader, portfolio):
-    today = timezone.localdate()
-    depot = portfolio["Depot app"]
-    snapshot(depot, days_ago=30, score=80.0, level=2)
-    LevelChangeFactory(
-        engagement=portfolio["Mobile banking"],
-        from_level=3,
-        to_level=4,
-        as_of=today - dt.timedelta(days=5),
-    )
-    LevelChangeFactory(
-        engagement=portfolio["Card rewrite"],
-        from_level=3,
-        to_level=2,
-        as_of=today - dt.timedelta(days=20),
-    )
-    for engagement in portfolio.values():
-        if engagement.name != "Route planner":
-            RatingFactory(engagement=engagement)
-
+def test_at_risk_stale_and_movers_are_listed(client, leader, story):
     context = dashboard(client, leader).context
 
     assert sorted(e.name for e in context["at_risk"]) == ["Card rewrite", "Depot app"]

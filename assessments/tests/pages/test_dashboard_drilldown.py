@@ -2,7 +2,6 @@
 sort it, and all of it stays in the query string."""
 
 import csv
-import datetime as dt
 import io
 
 import pytest
@@ -10,31 +9,8 @@ from django.utils import timezone
 
 from assessments.models import MaturitySnapshot
 
-from .factories import LevelChangeFactory, RatingFactory, snapshot, store_facts
-from .test_dashboard import dashboard, portfolio, table  # noqa: F401 (fixture)
-
-
-@pytest.fixture
-def story(portfolio):  # noqa: F811
-    """The at-risk, stale and mover story of test_dashboard's insight lists."""
-    today = timezone.localdate()
-    snapshot(portfolio["Depot app"], days_ago=30, score=80.0, level=2)
-    LevelChangeFactory(
-        engagement=portfolio["Mobile banking"],
-        from_level=3,
-        to_level=4,
-        as_of=today - dt.timedelta(days=5),
-    )
-    LevelChangeFactory(
-        engagement=portfolio["Card rewrite"],
-        from_level=3,
-        to_level=2,
-        as_of=today - dt.timedelta(days=20),
-    )
-    for engagement in portfolio.values():
-        if engagement.name != "Route planner":
-            RatingFactory(engagement=engagement)
-    return portfolio
+from .factories import snapshot, store_facts
+from .test_dashboard import dashboard, table
 
 
 @pytest.mark.parametrize(
@@ -73,7 +49,7 @@ def test_the_csv_follows_the_drill_down(client, leader, story):
     assert sorted(row["engagement"] for row in rows) == ["Card rewrite", "Depot app"]
 
 
-def test_a_header_sorts_and_a_second_click_reverses(client, leader, portfolio):  # noqa: F811
+def test_a_header_sorts_and_a_second_click_reverses(client, leader, portfolio):
     first = dashboard(client, leader, "?status=active")
     score = next(h for h in first.context["headers"] if h["key"] == "score")
     assert (score["next"], score["aria_sort"]) == ("score", None)
@@ -91,7 +67,7 @@ def test_a_header_sorts_and_a_second_click_reverses(client, leader, portfolio): 
     assert 'aria-sort="ascending"' in reversed_.content.decode()
 
 
-def test_the_manager_column_sorts_by_name(client, leader, portfolio):  # noqa: F811
+def test_the_manager_column_sorts_by_name(client, leader, portfolio):
     names = table(dashboard(client, leader, "?sort=-manager&status=active"))
 
     assert names[0] == "Mobile banking"
@@ -111,7 +87,7 @@ def test_empty_lists_under_a_filter_say_the_filter_matched_nothing(client, leade
 def test_the_table_shows_a_year_sparkline_the_largest_gap_and_a_confidence_key(
     client,
     leader,
-    portfolio,  # noqa: F811
+    portfolio,
 ):
     depot = portfolio["Depot app"]
     snapshot(depot, days_ago=364, score=40.0, level=1)

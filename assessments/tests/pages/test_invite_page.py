@@ -6,13 +6,12 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
-from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import selectors, services
 from assessments.models import AssessmentInvitation
-from assessments.tests.factories import AssessmentFactory
+from assessments.tests.factories import AssessmentFactory, after_commit
 from partners.tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +23,6 @@ def contacts(partner_a):
         name: ContactFactory(partner=partner_a, name=name, email=f"{name.lower()}@acme.example")
         for name in ("Ada", "Bea", "Cyd")
     }
-
-
-def after_commit():
-    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def row(response, contact):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments.demo.synthetic import build_portfolio
 from assessments.models import AssessmentBarrier, TrustAssessment
-from assessments.tests.factories import local_noon
+from assessments.tests.factories import LIKERT_ANSWERS, as_posted, local_noon
 from partners.models import Contact, Engagement, Partner
 from partners.tests.factories import ContactFactory, EngagementFactory, PartnerFactory, UserFactory
 
@@ -157,35 +157,45 @@ def test_partner_page_queries_do_not_grow(
     assert len(response.context["contact_rows"]) == size * 3 + 3
 
 
-@pytest.mark.parametrize("size", [2, 20])
-def test_partner_list_queries_do_not_grow(
-    client, am, partner_pages, size, django_assert_num_queries
-):
-    partner_pages(size)
-    client.force_login(am)
+def listed_partners(context):
+    return len(context["page"].object_list)
 
-    # Session, user, groups; count, the page of partners with their stored maturity, their
-    # engagement counts.
-    with django_assert_num_queries(6):
-        response = client.get(reverse("assessments:partner_list"), {"sort": "stage"})
 
-    assert response.status_code == 200
-    assert len(response.context["page"].object_list) == size
+def staged_partners(context):
+    return sum(stage["count"] for stage in context["stages"])
 
 
 @pytest.mark.parametrize("size", [2, 20])
-def test_dashboard_partners_queries_do_not_grow(
-    client, leader, partner_pages, size, django_assert_num_queries
+@pytest.mark.parametrize(
+    ("persona", "url_name", "query", "partners_shown", "queries"),
+    [
+        # Session, user, groups; count, the page of partners with their stored maturity,
+        # their engagement counts.
+        ("am", "assessments:partner_list", {"sort": "stage"}, listed_partners, 6),
+        # The same, then the rungs and stages of all partners.
+        ("leader", "assessments:dashboard_partners", {}, staged_partners, 7),
+    ],
+)
+def test_partner_lists_queries_do_not_grow(
+    client,
+    request,
+    partner_pages,
+    size,
+    django_assert_num_queries,
+    persona,
+    url_name,
+    query,
+    partners_shown,
+    queries,
 ):
     partner_pages(size)
-    client.force_login(leader)
+    client.force_login(request.getfixturevalue(persona))
 
-    # Session, user, groups; count, page, engagement counts; rungs and stages.
-    with django_assert_num_queries(7):
-        response = client.get(reverse("assessments:dashboard_partners"))
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(url_name), query)
 
     assert response.status_code == 200
-    assert sum(stage["count"] for stage in response.context["stages"]) == size
+    assert partners_shown(response.context) == size
 
 
 def test_partner_list_sorts_by_rung_and_stage(client, am, acme):
@@ -262,15 +272,7 @@ def test_progress_page_shows_the_engagements_barriers(client, am, acme, engageme
 def test_client_names_barriers_on_the_rating_form(client, client_a, engagement_a):
     client.force_login(client_a)
     url = reverse("assessments:rate_engagement", args=[engagement_a.pk])
-    answers = {
-        "credibility": "4",
-        "reliability": "4",
-        "intimacy": "3",
-        "self_orientation": "2",
-        "technical": "4",
-        "domain": "3",
-        "advice": "3",
-    }
+    answers = as_posted(LIKERT_ANSWERS)
 
     refused = client.post(url, {**answers, "barriers": ["nothing", "provider_skills"]})
     assert "cannot be chosen together with a barrier" in refused.text

@@ -10,26 +10,12 @@ from django.utils import timezone
 
 from assessments import selectors, services
 from assessments.models import Backtest, MaturitySnapshot, ScoringPolicy
-from partners.tests.factories import EventFactory
-
-from .factories import RatingFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def parameters(**changes):
     return {**selectors.active_policy().params().__dict__, **changes}
-
-
-@pytest.fixture
-def scored(engagement_a, engagement_b):
-    """Two engagements with a snapshot each under version 1; A has solid evidence."""
-    today = timezone.localdate()
-    for kind in ("milestone_delivered", "technical_praise", "technical_praise"):
-        EventFactory(engagement=engagement_a, kind=kind, occurred_on=today, impact="high")
-    RatingFactory(engagement=engagement_a, reliability=3, technical=3, credibility=3)
-    services.engagements_recompute_all()
-    return engagement_a
 
 
 def test_list_marks_the_active_version_and_counts_its_snapshots(client, leader, scored):

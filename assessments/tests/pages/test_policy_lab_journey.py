@@ -7,13 +7,8 @@ of the other journeys.
 import re
 
 import pytest
-from django.utils import timezone
-
-from assessments import services
-from partners.tests.factories import EventFactory
 
 from . import test_browser_journeys as journeys
-from .factories import RatingFactory
 
 browser, page = journeys.browser, journeys.page  # the fixtures of the other journeys
 
@@ -23,18 +18,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def middling(engagement_a, engagement_b):
-    """Route planner: delivery 43 and technical 52 today, executor under version 1."""
-    today = timezone.localdate()
-    for kind in ("milestone_delivered", "technical_praise", "technical_praise"):
-        EventFactory(engagement=engagement_a, kind=kind, occurred_on=today, impact="high")
-    RatingFactory(engagement=engagement_a, reliability=3, technical=3, credibility=3)
-    services.engagements_recompute_all(notify=False)
-    return engagement_a
-
-
-def test_leader_drafts_backtests_and_activates_a_policy(middling, leader, live_server, page):
+def test_leader_drafts_backtests_and_activates_a_policy(scored, leader, live_server, page):
     journeys.sign_in(page, live_server, "leader")
     page.wait_for_url("**/dashboard/")
     page.get_by_role("link", name="Policies").click()
@@ -65,7 +49,7 @@ def test_leader_drafts_backtests_and_activates_a_policy(middling, leader, live_s
     page.wait_for_url("**/policies/")
     assert "Version 2 is now the active policy" in page.locator(".messages").inner_text()
 
-    page.goto(live_server.url + middling.get_absolute_url())
+    page.goto(live_server.url + scored.get_absolute_url())
     facts = page.locator("dl.facts").inner_text()
     assert "version 2" in facts
     assert page.locator(".ladder .current .rung-name").inner_text().startswith("Skilled provider")

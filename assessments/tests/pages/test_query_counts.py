@@ -117,7 +117,6 @@ def heavy_engagement(am):
         assessments_per_engagement=8,
         snapshot_days=365,
         account_manager=am,
-        prefix="heavy",
     )
     engagement = Engagement.objects.get(pk=pk)
     SelfAssessmentFactory(engagement=engagement, rater_user=am)

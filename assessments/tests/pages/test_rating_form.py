@@ -7,18 +7,10 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import TrustAssessment
+from assessments.tests.factories import FORM_ANSWERS
 from partners.tests.factories import ContactFactory, UserFactory
 
-ANSWERS = {
-    "credibility": "4",
-    "reliability": "5",
-    "intimacy": "3",
-    "self_orientation": "2",
-    "technical": "4",
-    "domain": "3",
-    "advice": "2",
-    "comment": "",
-}
+ANSWERS = {**FORM_ANSWERS, "comment": ""}
 
 
 @pytest.fixture
