@@ -50,6 +50,16 @@ def lower_median(levels):
     return ordered[(len(ordered) - 1) // 2] if ordered else None
 
 
+def lower_median_of_counts(counts):
+    """`lower_median` of levels given as {level: how many hold it}: ``{4: 1, 1: 1}`` → 1."""
+    position = (sum(counts.values()) - 1) // 2
+    for level in sorted(counts):
+        position -= counts[level]
+        if position < 0:
+            return level
+    return None
+
+
 def stage_of(*, trusted, product_owners, active_raters):
     """The stage from the trusted contacts (a set of ids), the number of product owners and
     {active engagement: set of contacts who rated it in the window}."""

@@ -8,14 +8,14 @@ the same dozen queries for two contacts as for two hundred.
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from partners import selectors as register
 from partners.models import Engagement, display_name
 
 from .. import selectors
-from ..engine.organisation import Stage, lower_median
+from ..engine.organisation import Stage, lower_median_of_counts
 from ..models import MaturitySnapshot, TrustAssessment
 from . import attention, charts
 
@@ -129,29 +129,39 @@ def organisation_trend(partner, *, today):
     """A year of the organisation score (mean) and rung (lower median) of the partner's
     active engagements, from their daily snapshots, as the engagement trend chart."""
     start = today - dt.timedelta(days=TREND_DAYS - 1)
-    rows = (
-        MaturitySnapshot.objects.filter(
-            engagement__partner=partner,
-            engagement__status=Engagement.Status.ACTIVE,
-            as_of__gte=start,
-            as_of__lte=today,
-        )
-        .order_by("as_of")
-        .values_list("as_of", "score", "level")
-    )
-    days = defaultdict(list)
-    for day, score, level in rows:
-        days[day].append((score, level))
-    points = [
-        (day, sum(s for s, _ in values) / len(values), lower_median([lv for _, lv in values]))
-        for day, values in days.items()
-    ]
+    points = organisation_points(partner, start=start, end=today)
     changes = [
         (day, before, level)
         for (_, _, before), (day, _, level) in zip(points, points[1:], strict=False)
         if level != before
     ]
     return charts.trend_chart(points=points, changes=changes, start=start, end=today)
+
+
+def organisation_points(partner, *, start, end):
+    """[(day, mean score, lower-median rung)] of the partner's active engagements' snapshots,
+    oldest first. Summed per day and rung in the database: a few rows a day rather than one
+    per engagement and day (18,250 for 50 engagements)."""
+    rows = (
+        MaturitySnapshot.objects.filter(
+            engagement__partner=partner,
+            engagement__status=Engagement.Status.ACTIVE,
+            as_of__gte=start,
+            as_of__lte=end,
+        )
+        .values_list("as_of", "level")
+        .annotate(total=Sum("score"), n=Count("pk"))
+        .order_by("as_of", "level")
+    )
+    days = defaultdict(dict)
+    totals = defaultdict(float)
+    for day, level, total, n in rows:
+        days[day][level] = n
+        totals[day] += total
+    return [
+        (day, totals[day] / sum(counts.values()), lower_median_of_counts(counts))
+        for day, counts in days.items()
+    ]
 
 
 def partner_context(*, partner):
@@ -162,6 +172,8 @@ def partner_context(*, partner):
     )[partner.pk]
     maturity = facts.maturity(trust_threshold=policy.trust_threshold)
     engagements = list(register.partner_engagements(partner=partner))
+    for engagement in engagements:  # reversed once, shown once per contact who rated it
+        engagement.url = engagement.get_absolute_url()
     memberships = Engagement.team.through.objects.filter(
         engagement__partner=partner
     ).select_related("user")

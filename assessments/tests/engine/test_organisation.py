@@ -1,11 +1,14 @@
 """The organisation rules of DESIGN.md ("From individuals to the organisation"), pure."""
 
+from collections import Counter
+
 import pytest
 
 from assessments.engine import scoring
 from assessments.engine.organisation import (
     Stage,
     lower_median,
+    lower_median_of_counts,
     partner_maturity,
     person_trust,
     stage_of,
@@ -25,6 +28,8 @@ from assessments.engine.organisation import (
 )
 def test_lower_median(levels, expected):
     assert lower_median(levels) == expected
+    # The same rung from the levels counted (the partner page's trend sums them per day).
+    assert lower_median_of_counts(dict(Counter(levels))) == expected
 
 
 def test_person_trust_is_the_scoring_rules_trust_of_one_rating():

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.demo.synthetic import build_portfolio
-from assessments.models import AssessmentBarrier, TrustAssessment
+from assessments.engine.organisation import lower_median
+from assessments.models import AssessmentBarrier, MaturitySnapshot, TrustAssessment
+from assessments.pages.partner import organisation_points
 from assessments.tests.factories import LIKERT_ANSWERS, as_posted, local_noon
 from partners.models import Contact, Engagement, Partner
 from partners.tests.factories import ContactFactory, EngagementFactory, PartnerFactory, UserFactory
@@ -287,3 +289,31 @@ def test_self_assessment_asks_no_barriers(client, am, engagement_a):
     client.force_login(am)
     response = client.get(reverse("assessments:self_assessment", args=[engagement_a.pk]))
     assert "holds you back" not in response.text
+
+
+def test_the_organisation_trend_is_the_mean_and_lower_median_of_each_days_snapshots(
+    partner_pages,
+):
+    partner = partner_pages(1)
+    engagements = list(partner.engagements.order_by("pk"))
+    Engagement.objects.filter(pk=engagements[0].pk).update(status="closed")
+    today = timezone.localdate()
+    for n, engagement in enumerate(engagements):  # rungs that differ between engagements
+        MaturitySnapshot.objects.filter(
+            engagement=engagement, as_of__gte=today - dt.timedelta(5)
+        ).update(level=1 + n)
+
+    points = organisation_points(partner, start=today - dt.timedelta(days=29), end=today)
+
+    rows = MaturitySnapshot.objects.filter(
+        engagement__in=engagements[1:], as_of__gte=today - dt.timedelta(days=29)
+    ).values_list("as_of", "score", "level")
+    days = {}
+    for day, score, level in rows:
+        days.setdefault(day, []).append((score, level))
+    expected = [
+        (day, sum(s for s, _ in v) / len(v), lower_median([lv for _, lv in v]))
+        for day, v in sorted(days.items())
+    ]
+    assert points == pytest.approx(expected)
+    assert {level for _, _, level in points} == {1, 2}
