@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from assessments import services, tasks
@@ -31,6 +32,13 @@ from .test_facts import frozen_today, raters, varied_portfolio  # noqa: F401
 # Trust 87 (C5 R5 I4 S1) trusts us.
 WARM = {"credibility": 5, "reliability": 5, "intimacy": 4, "self_orientation": 1}
 TRUSTING = {**dict.fromkeys(ANSWER_ITEMS, 4), **WARM}
+
+
+@pytest.fixture
+def recomputed(varied_portfolio):  # noqa: F811
+    """The varied portfolio after a recompute of every engagement: the stored facts hold."""
+    services.engagements_recompute_all(notify=False)
+    return varied_portfolio
 
 
 def stored():
@@ -73,11 +81,10 @@ def test_stored_rungs_and_scores_match_on_higher_rungs(varied_portfolio):  # noq
 
 
 def test_a_recompute_after_a_rating_refreshes_its_partner_only(
-    varied_portfolio,  # noqa: F811
+    recomputed,
     partner_a,
     am,
 ):
-    services.engagements_recompute_all(notify=False)
     before = stored()
     engagement = EngagementFactory(partner=partner_a, name="Newly rated", account_manager=am)
     # Two newcomers trust us on a new engagement: partner_a gains two trusted people.
@@ -100,12 +107,11 @@ def test_a_recompute_after_a_rating_refreshes_its_partner_only(
 
 
 def test_a_rating_submitted_refreshes_its_partner_through_the_recompute_task(
-    varied_portfolio,  # noqa: F811
+    recomputed,
     client_a,
     engagement_a,
     django_capture_on_commit_callbacks,
 ):
-    services.engagements_recompute_all(notify=False)
     before = stored()[engagement_a.partner_id]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -159,12 +165,11 @@ def test_the_stored_latest_ratings_give_the_live_portfolio_barriers(varied_portf
 
 
 def test_a_product_owner_named_or_an_engagement_closed_refreshes_the_partner(
-    varied_portfolio,  # noqa: F811
+    recomputed,
     partner_a,
     am,
     django_capture_on_commit_callbacks,
 ):
-    services.engagements_recompute_all(notify=False)
     before = stored()[partner_a.pk]
     PartnerFacts.objects.filter(pk=partner_a.pk).update(trusted_people=99)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
