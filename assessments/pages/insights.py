@@ -10,6 +10,7 @@ evidence are here too, next to their readers.
 import datetime as dt
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -89,10 +90,29 @@ def score_series(*, engagement_ids, since):
     return _snapshot_series(engagement_ids, as_of__gte=since)
 
 
+# One probe of the (engagement, day) index per pair. Given both lists as IN, PostgreSQL
+# intersects two bitmaps instead, one of them every snapshot of those 53 days (half a million
+# rows at 10,000 engagements), which took twice as long for the dashboard's 50 rows.
+WEEKLY_SQL = """
+SELECT s.engagement_id, s.score
+FROM unnest(%s::bigint[]) AS e(id) CROSS JOIN unnest(%s::date[]) AS d(day)
+JOIN {snapshots} s ON s.engagement_id = e.id AND s.as_of = d.day
+ORDER BY s.engagement_id, s.as_of
+"""
+
+
 def weekly_series(*, engagement_ids, today, weeks=52):
     """{engagement id: [score, ...]} oldest first, one snapshot a week over ``weeks``."""
     days = [today - dt.timedelta(days=7 * n) for n in range(weeks, -1, -1)]
-    return _snapshot_series(engagement_ids, as_of__in=days)
+    if connection.vendor != "postgresql":
+        return _snapshot_series(engagement_ids, as_of__in=days)
+    series = defaultdict(list)
+    with connection.cursor() as cursor:
+        sql = WEEKLY_SQL.format(snapshots=MaturitySnapshot._meta.db_table)
+        cursor.execute(sql, [list(engagement_ids), days])
+        for engagement_id, score in cursor.fetchall():
+            series[engagement_id].append(score)
+    return series
 
 
 def month_ends(today, months=12):

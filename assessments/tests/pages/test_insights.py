@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from assessments.demo.synthetic import build_portfolio
+from assessments.models import MaturitySnapshot
 from assessments.pages import insights
 from assessments.pages.attention import summarise, with_flags
 from partners.models import Engagement
@@ -176,3 +178,19 @@ def test_rung_history_counts_snapshots_per_level_at_each_month_end(engagement_a,
     assert history[dt.date(2026, 5, 31)] == {1: 1, 2: 1}
     assert history[TODAY] == {2: 2}
     assert history[dt.date(2026, 4, 30)] == {}
+
+
+def test_the_weekly_series_holds_one_snapshot_a_week_oldest_first(am):
+    today = timezone.localdate()
+    ids = build_portfolio(engagements=3, snapshot_days=380, account_manager=am, prefix="weekly")
+    MaturitySnapshot.objects.filter(engagement_id=ids[1], as_of=today - dt.timedelta(7)).delete()
+
+    series = insights.weekly_series(engagement_ids=ids[:2], today=today)
+
+    for pk in ids[:2]:
+        weekly = MaturitySnapshot.objects.filter(
+            engagement_id=pk, as_of__in=[today - dt.timedelta(7 * n) for n in range(53)]
+        ).order_by("as_of")
+        assert series[pk] == list(weekly.values_list("score", flat=True))
+    assert (len(series[ids[0]]), len(series[ids[1]])) == (53, 52)
+    assert ids[2] not in series
