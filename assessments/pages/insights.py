@@ -90,13 +90,17 @@ def score_series(*, engagement_ids, since):
     return _snapshot_series(engagement_ids, as_of__gte=since)
 
 
-# One probe of the (engagement, day) index per pair. Given both lists as IN, PostgreSQL
-# intersects two bitmaps instead, one of them every snapshot of those 53 days (half a million
-# rows at 10,000 engagements), which took twice as long for the dashboard's 50 rows.
+# One scan of the (engagement, day) index per engagement, for its 53 days. Given both lists
+# as IN, PostgreSQL intersected two bitmaps instead, one of them every snapshot of those days
+# (half a million rows at 10,000 engagements): 10 ms rather than 4 for the dashboard's 50
+# rows. OFFSET 0 keeps the subquery a per-engagement loop, whatever the table's size.
 WEEKLY_SQL = """
 SELECT s.engagement_id, s.score
-FROM unnest(%s::bigint[]) AS e(id) CROSS JOIN unnest(%s::date[]) AS d(day)
-JOIN {snapshots} s ON s.engagement_id = e.id AND s.as_of = d.day
+FROM unnest(%s::bigint[]) AS e(id)
+CROSS JOIN LATERAL (
+    SELECT m.engagement_id, m.score, m.as_of FROM {snapshots} m
+    WHERE m.engagement_id = e.id AND m.as_of = ANY(%s::date[]) OFFSET 0
+) AS s
 ORDER BY s.engagement_id, s.as_of
 """
 
