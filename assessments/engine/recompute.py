@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import orjson
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from partners.models import Engagement, Level
@@ -52,6 +52,7 @@ class Outcome:
     evidence_version: int
     previous_level: int
     has_later_snapshot: bool
+    has_snapshot: bool  # of the day recomputed, before this recompute
     level: int
     score: float
     dimensions: list  # D_d in scoring.DIMENSIONS order; trust may be None
@@ -125,7 +126,7 @@ def _evaluate_batch(evidence, *, as_of, params):
     rows = explanations.Rows(scores, scores.levels(np.array(previous)))
     outcomes = []
     for row, pk in enumerate(ids):
-        version, _, has_later = evidence.states[pk]
+        version, _, has_later, has_snapshot = evidence.states[pk]
         quotient = rows.quotient[row]
         outcomes.append(
             Outcome(
@@ -133,6 +134,7 @@ def _evaluate_batch(evidence, *, as_of, params):
                 evidence_version=version,
                 previous_level=int(previous[row]),
                 has_later_snapshot=has_later,
+                has_snapshot=has_snapshot,
                 level=rows.levels[row],
                 score=rows.score[row],
                 dimensions=[explanations.present(d) for d in rows.dimensions[row]],
@@ -179,7 +181,8 @@ UPSERT_SQL = (
 
 
 def _upsert_snapshots(outcomes, as_of, policy, now):
-    """Insert or overwrite the day's snapshots in one statement; {engagement_id: snapshot id}.
+    """Insert or overwrite the day's snapshots in one statement; returns {engagement_id:
+    snapshot id}, for at least the engagements whose level changed.
 
     Written as SQL because the ORM's bulk_create spends more time preparing 10,000 rows than
     the database spends storing them. PostgreSQL and SQLite 3.35+ both accept it; PostgreSQL
@@ -230,6 +233,10 @@ def _copy_upsert_snapshots(outcomes, as_of, policy, now):
     columns = ", ".join(SNAPSHOT_COLUMNS)
     fixed = (as_of.isoformat(), policy.pk, now.isoformat())
     lines = "".join(_copy_line(o, fixed, policy.version) for o in outcomes)
+    if not any(o.has_snapshot for o in outcomes):
+        ids = _copy_new_snapshots(lines, outcomes, as_of)
+        if ids is not None:
+            return ids
     with connection.cursor() as cursor:
         # ON COMMIT DROP: never left behind, even when the write fails.
         cursor.execute(
@@ -248,6 +255,33 @@ def _copy_upsert_snapshots(outcomes, as_of, policy, now):
         # Inside a caller's larger transaction the next batch creates the table again.
         cursor.execute("DROP TABLE snapshot_upload")
     return ids
+
+
+def _copy_new_snapshots(lines, outcomes, as_of):
+    """The first snapshots of the day, as the nightly recompute writes them: COPY straight
+    into the table, without the temporary table and the upsert. Returns the snapshot ids of
+    the engagements whose level changed (the level changes point at them), or None when
+    another recompute wrote one of these snapshots meanwhile: then nothing is written and the
+    caller upserts."""
+    table = MaturitySnapshot._meta.db_table
+    try:
+        # The raw cursor's errors are psycopg's own; wrap_database_errors makes them Django's.
+        with transaction.atomic(), connection.cursor() as cursor, connection.wrap_database_errors:
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({', '.join(SNAPSHOT_COLUMNS)}) FROM STDIN", io.StringIO(lines)
+            )
+    except IntegrityError:
+        return None
+    changed = [o.engagement_id for o in outcomes if o.level != o.previous_level]
+    if not changed:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT engagement_id, id FROM {table} "
+            f"WHERE as_of = %s AND engagement_id = ANY(%s::bigint[])",
+            [as_of, selectors.int_array(changed)],
+        )
+        return dict(cursor.fetchall())
 
 
 def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None):
