@@ -180,7 +180,7 @@ UPSERT_SQL = (
 )
 
 
-def _upsert_snapshots(outcomes, as_of, policy, now):
+def _upsert_snapshots(outcomes, as_of, policy, prepared):
     """Insert or overwrite the day's snapshots in one statement; returns {engagement_id:
     snapshot id}, for at least the engagements whose level changed.
 
@@ -188,8 +188,9 @@ def _upsert_snapshots(outcomes, as_of, policy, now):
     the database spends storing them. PostgreSQL and SQLite 3.35+ both accept it; PostgreSQL
     takes large batches through COPY instead (`_copy_upsert_snapshots`).
     """
-    if connection.vendor == "postgresql" and len(outcomes) >= COPY_FROM_ROWS:
-        return _copy_upsert_snapshots(outcomes, as_of, policy, now)
+    now, copy_text = prepared
+    if copy_text is not None:
+        return _copy_upsert_snapshots(outcomes, as_of, copy_text)
     placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
     sql = UPSERT_SQL.format(
         table=MaturitySnapshot._meta.db_table,
@@ -225,14 +226,24 @@ def _copy_line(outcome, fixed, policy_version):
     )
 
 
-def _copy_upsert_snapshots(outcomes, as_of, policy, now):
+def prepare_write(outcomes, as_of, policy):
+    """(computed_at, the snapshots in COPY's text format or None): the part of a batch's write
+    that is Python work, done by the scoring thread of the pipelined recompute so that the
+    writer thread only waits on the database. None where a single INSERT serves better."""
+    now = timezone.now()
+    if connection.vendor != "postgresql" or len(outcomes) < COPY_FROM_ROWS:
+        return now, None
+    fixed = (as_of.isoformat(), policy.pk, now.isoformat())
+    return now, "".join(_copy_line(o, fixed, policy.version) for o in outcomes)
+
+
+def _copy_upsert_snapshots(outcomes, as_of, lines):
     """The upsert on PostgreSQL: COPY the rows into a temporary table, then one
     INSERT ... SELECT ... ON CONFLICT. Parsing a 17,000-parameter INSERT costs more than
-    streaming the same rows."""
+    streaming the same rows. A batch with none of the day's snapshots on file yet is copied
+    straight into the table (`_copy_new_snapshots`)."""
     table = MaturitySnapshot._meta.db_table
     columns = ", ".join(SNAPSHOT_COLUMNS)
-    fixed = (as_of.isoformat(), policy.pk, now.isoformat())
-    lines = "".join(_copy_line(o, fixed, policy.version) for o in outcomes)
     if not any(o.has_snapshot for o in outcomes):
         ids = _copy_new_snapshots(lines, outcomes, as_of)
         if ids is not None:
@@ -284,7 +295,7 @@ def _copy_new_snapshots(lines, outcomes, as_of):
         return dict(cursor.fetchall())
 
 
-def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None):
+def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None, prepared=None):
     """Upsert the day's snapshots, replace the day's level changes, update engagements and
     (unless ``store_facts`` is False) their portfolio facts (`facts.recomputed_facts`).
 
@@ -292,8 +303,9 @@ def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None):
     a past day (with later snapshots on file) leaves the engagement's current level and facts
     alone, and scored_version never goes backwards.
     """
-    now = timezone.now()
-    snapshot_ids = _upsert_snapshots(outcomes, as_of, policy, now)
+    prepared = prepared or prepare_write(outcomes, as_of, policy)
+    now = prepared[0]
+    snapshot_ids = _upsert_snapshots(outcomes, as_of, policy, prepared)
     ids = [o.engagement_id for o in outcomes]
     LevelChange.objects.filter(engagement_id__in=ids, as_of=as_of).delete()
     changes = LevelChange.objects.bulk_create(
@@ -396,7 +408,7 @@ def recompute_pipelined(*, batches, as_of, policy, timings=None, store_facts=Tru
         with timings.phase("load"):
             return _load_evidence(engagement_ids=batch, as_of=as_of, params=params, lock=False)
 
-    def write(outcomes):
+    def write(outcomes, prepared):
         if not outcomes:  # every engagement of the batch was deleted meanwhile
             return []
         with timings.phase("write"), transaction.atomic():
@@ -406,6 +418,7 @@ def recompute_pipelined(*, batches, as_of, policy, timings=None, store_facts=Tru
                 policy=policy,
                 store_facts=store_facts,
                 timings=timings,
+                prepared=prepared,
             )
 
     with ThreadPoolExecutor(max_workers=1) as loader, ThreadPoolExecutor(max_workers=1) as writer:
@@ -419,9 +432,10 @@ def recompute_pipelined(*, batches, as_of, policy, timings=None, store_facts=Tru
                     upcoming = loader.submit(load, batches[n + 1])
                 with timings.phase("score"):
                     outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
+                    prepared = prepare_write(outcomes, as_of, policy)
                 if written is not None:
                     yield written.result()
-                written = writer.submit(write, outcomes)
+                written = writer.submit(write, outcomes, prepared)
             yield written.result()
         finally:
             # Each thread's own connection (Django's connections are per thread).
