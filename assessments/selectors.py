@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core.lookups import AnyOf, int_array
 from partners import access
 from partners.models import Contact, Engagement, EngagementEvent
 
@@ -138,7 +139,7 @@ def window_events(*, engagement_ids, as_of, window_days):
     rows = EngagementEvent.objects.filter(
         engagement_id__in=engagement_ids, occurred_on__gte=first, occurred_on__lte=last
     ).values_list("engagement_id", "id", "kind", "impact", "occurred_on", "client_status")
-    for engagement_id, pk, kind, impact, occurred_on, client_status in _raw_rows(rows):
+    for engagement_id, pk, kind, impact, occurred_on, client_status in raw_rows(rows):
         disputed = client_status == EngagementEvent.ClientStatus.DISPUTED
         events[engagement_id].append(EventInput(kind, impact, occurred_on, pk, disputed=disputed))
     return events
@@ -153,13 +154,13 @@ def window_assessments(*, engagement_ids, as_of, window_days):
         submitted_at__gte=start,
         submitted_at__lt=end,
     ).values_list("engagement_id", "id", "rater_contact_id", "submitted_at", *ANSWER_ITEMS)
-    for engagement_id, pk, rater, submitted_at, *answers in _raw_rows(rows):
+    for engagement_id, pk, rater, submitted_at, *answers in raw_rows(rows):
         submitted_on = timezone.localtime(submitted_at).date()
         assessments[engagement_id].append(AssessmentInput(rater, submitted_on, *answers, id=pk))
     return assessments
 
 
-def _raw_rows(queryset):
+def raw_rows(queryset):
     """The queryset's rows as plain tuples, skipping the ORM's per-row conversion.
 
     Only for columns that need no conversion (ints, strings, dates, aware datetimes on
@@ -195,7 +196,7 @@ def engagement_states(*, engagement_ids, as_of, lock=False):
     earlier = MaturitySnapshot.objects.filter(engagement=OuterRef("pk"), as_of__lt=as_of)
     later = MaturitySnapshot.objects.filter(engagement=OuterRef("pk"), as_of__gt=as_of)
     same_day = MaturitySnapshot.objects.filter(engagement=OuterRef("pk"), as_of=as_of)
-    engagements = Engagement.objects.filter(pk__in=engagement_ids).order_by("pk")
+    engagements = Engagement.objects.filter(AnyOf(F("pk"), engagement_ids)).order_by("pk")
     if lock:
         engagements = engagements.select_for_update(of=("self",))
     rows = engagements.annotate(
@@ -386,7 +387,7 @@ def event_arrays(*, ids, first, last):
     events = EngagementEvent.objects.filter(
         engagement_id__in=ids.tolist(), occurred_on__gte=first, occurred_on__lte=last
     ).values_list("engagement_id", "id", "kind", "impact", "occurred_on", "client_status")
-    rows = list(_raw_rows(events))
+    rows = list(raw_rows(events))
     kinds = [KIND_POINTS[(kind, impact)] for _, _, kind, impact, _, _ in rows]
     return EventArrays.build(
         engagement=np.searchsorted(ids, [row[0] for row in rows]),
@@ -418,13 +419,6 @@ EVENT_ARRAYS_COLUMNS = [
     ("impact", ">i4"),
     ("disputed", ">i4"),
 ]
-
-
-def int_array(values):
-    """An array parameter as PostgreSQL's text literal, to be cast (``%s::bigint[]``):
-    parsed in a fraction of the time of the ``ARRAY[...]`` of thousands of constants that a
-    list becomes."""
-    return "{" + ",".join(map(str, values)) + "}"
 
 
 def event_arrays_copied(*, ids, first, last):

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import orjson
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from core.lookups import AnyOf, int_array
 from partners.models import Engagement, Level
 
 from .. import selectors
@@ -290,7 +292,7 @@ def _copy_new_snapshots(lines, outcomes, as_of):
         cursor.execute(
             f"SELECT engagement_id, id FROM {table} "
             f"WHERE as_of = %s AND engagement_id = ANY(%s::bigint[])",
-            [as_of, selectors.int_array(changed)],
+            [as_of, int_array(changed)],
         )
         return dict(cursor.fetchall())
 
@@ -307,7 +309,7 @@ def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None, p
     now = prepared[0]
     snapshot_ids = _upsert_snapshots(outcomes, as_of, policy, prepared)
     ids = [o.engagement_id for o in outcomes]
-    LevelChange.objects.filter(engagement_id__in=ids, as_of=as_of).delete()
+    LevelChange.objects.filter(AnyOf(F("engagement_id"), ids), as_of=as_of).delete()
     changes = LevelChange.objects.bulk_create(
         LevelChange(
             engagement_id=o.engagement_id,
