@@ -54,7 +54,7 @@ bench: $(VENV)/.installed-dev check-services
 
 # A production-mode gunicorn under a Locust persona mix, in a scratch database it drops.
 load: $(VENV)/.installed-dev check-services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py load_test
+	DJANGO_DEBUG=1 DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py load_test $(LOAD_ARGS)
 
 worker: $(VENV)/.installed-run
 	$(VENV)/bin/celery -A trustapp worker --loglevel=info

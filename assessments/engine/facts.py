@@ -17,8 +17,9 @@ import datetime as dt
 
 import orjson
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
+from core.lookups import AnyOf
 from partners.models import Engagement
 
 from ..models import MaturitySnapshot, MonthEndRungCount
@@ -67,7 +68,7 @@ def recomputed_facts(*, outcomes, as_of, params):
     the engagement rows, come from the outcomes.
     """
     return fact_rows(
-        Engagement.objects.filter(pk__in=[o.engagement_id for o in outcomes]),
+        Engagement.objects.filter(AnyOf(F("pk"), [o.engagement_id for o in outcomes])),
         as_of=as_of,
         params=params,
         scores={o.engagement_id: o.score for o in outcomes},
@@ -87,7 +88,10 @@ def fact_rows(engagements, *, as_of, params, scores=None, levels=None, gaps=None
         return []
     current = [row[0] for row in facts]
     one_person = insights.one_person_ids(
-        Engagement.objects.filter(pk__in=current), as_of=as_of, policy=params, levels=levels
+        Engagement.objects.filter(AnyOf(F("pk"), current)),
+        as_of=as_of,
+        policy=params,
+        levels=levels,
     )
     series = insights.score_series(
         engagement_ids=current, since=as_of - dt.timedelta(days=SPARKLINE_DAYS - 1)

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import orjson
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from core.lookups import AnyOf, int_array
 from partners.models import Engagement, Level
 
 from .. import selectors
@@ -52,6 +54,7 @@ class Outcome:
     evidence_version: int
     previous_level: int
     has_later_snapshot: bool
+    has_snapshot: bool  # of the day recomputed, before this recompute
     level: int
     score: float
     dimensions: list  # D_d in scoring.DIMENSIONS order; trust may be None
@@ -125,7 +128,7 @@ def _evaluate_batch(evidence, *, as_of, params):
     rows = explanations.Rows(scores, scores.levels(np.array(previous)))
     outcomes = []
     for row, pk in enumerate(ids):
-        version, _, has_later = evidence.states[pk]
+        version, _, has_later, has_snapshot = evidence.states[pk]
         quotient = rows.quotient[row]
         outcomes.append(
             Outcome(
@@ -133,6 +136,7 @@ def _evaluate_batch(evidence, *, as_of, params):
                 evidence_version=version,
                 previous_level=int(previous[row]),
                 has_later_snapshot=has_later,
+                has_snapshot=has_snapshot,
                 level=rows.levels[row],
                 score=rows.score[row],
                 dimensions=[explanations.present(d) for d in rows.dimensions[row]],
@@ -178,15 +182,17 @@ UPSERT_SQL = (
 )
 
 
-def _upsert_snapshots(outcomes, as_of, policy, now):
-    """Insert or overwrite the day's snapshots in one statement; {engagement_id: snapshot id}.
+def _upsert_snapshots(outcomes, as_of, policy, prepared):
+    """Insert or overwrite the day's snapshots in one statement; returns {engagement_id:
+    snapshot id}, for at least the engagements whose level changed.
 
     Written as SQL because the ORM's bulk_create spends more time preparing 10,000 rows than
     the database spends storing them. PostgreSQL and SQLite 3.35+ both accept it; PostgreSQL
     takes large batches through COPY instead (`_copy_upsert_snapshots`).
     """
-    if connection.vendor == "postgresql" and len(outcomes) >= COPY_FROM_ROWS:
-        return _copy_upsert_snapshots(outcomes, as_of, policy, now)
+    now, copy_text = prepared
+    if copy_text is not None:
+        return _copy_upsert_snapshots(outcomes, as_of, copy_text)
     placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
     sql = UPSERT_SQL.format(
         table=MaturitySnapshot._meta.db_table,
@@ -222,14 +228,28 @@ def _copy_line(outcome, fixed, policy_version):
     )
 
 
-def _copy_upsert_snapshots(outcomes, as_of, policy, now):
+def prepare_write(outcomes, as_of, policy):
+    """(computed_at, the snapshots in COPY's text format or None): the part of a batch's write
+    that is Python work, done by the scoring thread of the pipelined recompute so that the
+    writer thread only waits on the database. None where a single INSERT serves better."""
+    now = timezone.now()
+    if connection.vendor != "postgresql" or len(outcomes) < COPY_FROM_ROWS:
+        return now, None
+    fixed = (as_of.isoformat(), policy.pk, now.isoformat())
+    return now, "".join(_copy_line(o, fixed, policy.version) for o in outcomes)
+
+
+def _copy_upsert_snapshots(outcomes, as_of, lines):
     """The upsert on PostgreSQL: COPY the rows into a temporary table, then one
     INSERT ... SELECT ... ON CONFLICT. Parsing a 17,000-parameter INSERT costs more than
-    streaming the same rows."""
+    streaming the same rows. A batch with none of the day's snapshots on file yet is copied
+    straight into the table (`_copy_new_snapshots`)."""
     table = MaturitySnapshot._meta.db_table
     columns = ", ".join(SNAPSHOT_COLUMNS)
-    fixed = (as_of.isoformat(), policy.pk, now.isoformat())
-    lines = "".join(_copy_line(o, fixed, policy.version) for o in outcomes)
+    if not any(o.has_snapshot for o in outcomes):
+        ids = _copy_new_snapshots(lines, outcomes, as_of)
+        if ids is not None:
+            return ids
     with connection.cursor() as cursor:
         # ON COMMIT DROP: never left behind, even when the write fails.
         cursor.execute(
@@ -250,7 +270,34 @@ def _copy_upsert_snapshots(outcomes, as_of, policy, now):
     return ids
 
 
-def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None):
+def _copy_new_snapshots(lines, outcomes, as_of):
+    """The first snapshots of the day, as the nightly recompute writes them: COPY straight
+    into the table, without the temporary table and the upsert. Returns the snapshot ids of
+    the engagements whose level changed (the level changes point at them), or None when
+    another recompute wrote one of these snapshots meanwhile: then nothing is written and the
+    caller upserts."""
+    table = MaturitySnapshot._meta.db_table
+    try:
+        # The raw cursor's errors are psycopg's own; wrap_database_errors makes them Django's.
+        with transaction.atomic(), connection.cursor() as cursor, connection.wrap_database_errors:
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({', '.join(SNAPSHOT_COLUMNS)}) FROM STDIN", io.StringIO(lines)
+            )
+    except IntegrityError:
+        return None
+    changed = [o.engagement_id for o in outcomes if o.level != o.previous_level]
+    if not changed:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT engagement_id, id FROM {table} "
+            f"WHERE as_of = %s AND engagement_id = ANY(%s::bigint[])",
+            [as_of, int_array(changed)],
+        )
+        return dict(cursor.fetchall())
+
+
+def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None, prepared=None):
     """Upsert the day's snapshots, replace the day's level changes, update engagements and
     (unless ``store_facts`` is False) their portfolio facts (`facts.recomputed_facts`).
 
@@ -258,10 +305,11 @@ def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None):
     a past day (with later snapshots on file) leaves the engagement's current level and facts
     alone, and scored_version never goes backwards.
     """
-    now = timezone.now()
-    snapshot_ids = _upsert_snapshots(outcomes, as_of, policy, now)
+    prepared = prepared or prepare_write(outcomes, as_of, policy)
+    now = prepared[0]
+    snapshot_ids = _upsert_snapshots(outcomes, as_of, policy, prepared)
     ids = [o.engagement_id for o in outcomes]
-    LevelChange.objects.filter(engagement_id__in=ids, as_of=as_of).delete()
+    LevelChange.objects.filter(AnyOf(F("engagement_id"), ids), as_of=as_of).delete()
     changes = LevelChange.objects.bulk_create(
         LevelChange(
             engagement_id=o.engagement_id,
@@ -362,7 +410,7 @@ def recompute_pipelined(*, batches, as_of, policy, timings=None, store_facts=Tru
         with timings.phase("load"):
             return _load_evidence(engagement_ids=batch, as_of=as_of, params=params, lock=False)
 
-    def write(outcomes):
+    def write(outcomes, prepared):
         if not outcomes:  # every engagement of the batch was deleted meanwhile
             return []
         with timings.phase("write"), transaction.atomic():
@@ -372,6 +420,7 @@ def recompute_pipelined(*, batches, as_of, policy, timings=None, store_facts=Tru
                 policy=policy,
                 store_facts=store_facts,
                 timings=timings,
+                prepared=prepared,
             )
 
     with ThreadPoolExecutor(max_workers=1) as loader, ThreadPoolExecutor(max_workers=1) as writer:
@@ -385,9 +434,10 @@ def recompute_pipelined(*, batches, as_of, policy, timings=None, store_facts=Tru
                     upcoming = loader.submit(load, batches[n + 1])
                 with timings.phase("score"):
                     outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
+                    prepared = prepare_write(outcomes, as_of, policy)
                 if written is not None:
                     yield written.result()
-                written = writer.submit(write, outcomes)
+                written = writer.submit(write, outcomes, prepared)
             yield written.result()
         finally:
             # Each thread's own connection (Django's connections are per thread).

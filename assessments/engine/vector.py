@@ -33,6 +33,12 @@ KIND_POINTS = {
     for kind, (dimension, points) in EVENT_CATALOGUE.items()
     for impact, factor in IMPACT_FACTORS.items()
 }
+IMPACTS = [str(impact) for impact in IMPACT_FACTORS]
+# KIND_POINTS as lookup tables by kind and impact index, for events loaded as codes.
+KIND_DIMENSIONS = np.array([KIND_POINTS[(kind, IMPACTS[0])][1] for kind in KINDS])
+KIND_IMPACT_POINTS = np.array(
+    [[KIND_POINTS[(kind, impact)][2] for impact in IMPACTS] for kind in KINDS]
+)
 CONFIDENCE = np.array(["none", "low", "medium", "high"])
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from core.lookups import AnyOf
 from partners.models import Engagement, EngagementEvent
 
 from ..engine.scoring import ANSWER_ITEMS, AssessmentInput
@@ -25,7 +26,7 @@ from ..models import (
     MonthEndRungCount,
     TrustAssessment,
 )
-from ..selectors import local_day_bounds, window_bounds
+from ..selectors import local_day_bounds, raw_rows, window_bounds
 from . import attention
 from .relationship import rater_trust, trust_rests_on_one_person
 
@@ -76,7 +77,7 @@ def _snapshot_series(engagement_ids, **days):
     """{engagement id: [score, ...]} oldest first, from the daily snapshots on `days`."""
     series = defaultdict(list)
     rows = (
-        MaturitySnapshot.objects.filter(engagement_id__in=engagement_ids, **days)
+        MaturitySnapshot.objects.filter(AnyOf(F("engagement_id"), engagement_ids), **days)
         .order_by("engagement_id", "as_of")
         .values_list("engagement_id", "score")
     )
@@ -237,7 +238,7 @@ def latest_rater_assessments(engagements, *, as_of, window_days):
         )
     )
     by_engagement = {}
-    for engagement_id, level, pk, rater, day, *answers in rows.iterator(chunk_size=5000):
+    for engagement_id, level, pk, rater, day, *answers in raw_rows(rows):
         _, inputs = by_engagement.setdefault(engagement_id, (level, []))
         inputs.append(AssessmentInput(rater, day, *answers, id=pk))
     return by_engagement

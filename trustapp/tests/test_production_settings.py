@@ -125,3 +125,18 @@ def test_hsts_and_session_age_come_from_the_environment():
     env["SESSION_IDLE_TIMEOUT"] = "900"
 
     assert run(["-c", code], env).stdout.split() == ["600", "3600", "900"]
+
+
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    read = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(json.dumps([db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']]))"
+    )
+    production = run(["-c", read], PRODUCTION)
+    shorter = run(["-c", read], {**PRODUCTION, "DATABASE_CONN_MAX_AGE": "30"})
+    development = run(["-c", read], {**PRODUCTION, "DJANGO_DEBUG": "1"})
+
+    assert json.loads(production.stdout) == [300, True]
+    assert json.loads(shorter.stdout) == [30, True]
+    assert json.loads(development.stdout) == [0, True]

@@ -257,3 +257,33 @@ def test_copied_event_arrays_equal_the_orm_ones(partner_a, am):
         assert (
             getattr(copied, column)[order_c].tolist() == getattr(loaded, column)[order_l].tolist()
         )
+
+
+def test_copied_assessment_arrays_equal_the_orm_ones(partner_a, am):
+    import numpy as np
+
+    rng = random.Random(6)
+    engagements = EngagementFactory.create_batch(3, partner=partner_a, account_manager=am)
+    raters = ContactFactory.create_batch(3, partner=partner_a)
+    for engagement in engagements[:2]:
+        for _ in range(30):
+            submitted = dt.datetime.combine(
+                END - dt.timedelta(days=rng.randrange(400)), dt.time(rng.randrange(24), 30)
+            )
+            AssessmentFactory(
+                engagement=engagement,
+                rater_contact=rng.choice(raters),
+                submitted_at=submitted.replace(tzinfo=dt.UTC),
+                **{item: rng.randint(1, 5) for item in scoring.ANSWER_ITEMS},
+            )
+    ids = np.array(sorted(e.pk for e in engagements))
+    first = END - dt.timedelta(days=364)
+    copied = selectors.assessment_arrays_copied(ids=ids, first=first, last=END)
+    loaded = selectors.assessment_arrays(ids=ids, first=first, last=END)
+    assert 30 < len(copied.day) < 60
+
+    def rows(arrays):
+        columns = (arrays.engagement, arrays.day, arrays.rater)
+        return sorted(zip(*(c.tolist() for c in columns), arrays.answers.tolist(), strict=True))
+
+    assert rows(copied) == rows(loaded)

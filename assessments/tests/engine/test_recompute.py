@@ -7,7 +7,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments import services
+from assessments import selectors, services
 from assessments.engine import recompute
 from assessments.engine.scoring import ANSWER_ITEMS
 from assessments.models import LevelChange, MaturitySnapshot
@@ -297,10 +297,53 @@ def test_copy_upsert_equals_the_single_statement(partner_a, partner_b, am, monke
     for engagement in engagements:
         services.engagement_recompute(engagement=engagement, as_of=T)
     single = snapshot_values()
+    changes = level_change_links()
+    assert changes
     MaturitySnapshot.objects.all().delete()
     monkeypatch.setattr(recompute, "COPY_FROM_ROWS", 1)
-    services.engagements_recompute_all(as_of=T)
+    services.engagements_recompute_all(as_of=T)  # the day's first snapshots: COPY straight in
+    assert snapshot_values() == single
+    assert level_change_links() == changes
     services.engagements_recompute_all(as_of=T)  # the second run overwrites through COPY
     assert snapshot_values() == single
+    assert level_change_links() == changes
     top = single[(engagements[2].pk, T)]["explanation"]["dimensions"]["partnership"]["top_events"]
     assert top[0]["title"] == 'Tab\there, "quotes", back\\slash \\N and a\nnew line'
+
+
+def level_change_links():
+    """Each level change with the engagement and day of the snapshot it points at."""
+    return sorted(
+        LevelChange.objects.values_list(
+            "engagement_id",
+            "as_of",
+            "from_level",
+            "to_level",
+            "snapshot__engagement_id",
+            "snapshot__as_of",
+        )
+    )
+
+
+def test_a_snapshot_written_meanwhile_turns_the_copy_into_an_upsert(
+    partner_a, partner_b, am, monkeypatch
+):
+    engagements = varied_portfolio(partner_a, partner_b, am)
+    monkeypatch.setattr(recompute, "COPY_FROM_ROWS", 1)
+    policy = selectors.active_policy()
+    params = policy.params()
+    ids = [e.pk for e in engagements]
+    evidence = recompute._load_evidence(engagement_ids=ids, as_of=T, params=params, lock=True)
+    assert not any(has_snapshot for *_, has_snapshot in evidence.states.values())
+    # Another recompute writes one of the day's snapshots after the evidence was read.
+    services.engagement_recompute(engagement=engagements[0], as_of=T)
+
+    outcomes = recompute._evaluate_batch(evidence, as_of=T, params=params)
+    recompute._write_results(outcomes=outcomes, as_of=T, policy=policy)
+
+    assert MaturitySnapshot.objects.filter(as_of=T).count() == len(engagements)
+    written = snapshot_values()
+    MaturitySnapshot.objects.all().delete()
+    for engagement in engagements:
+        services.engagement_recompute(engagement=engagement, as_of=T)
+    assert snapshot_values() == written
