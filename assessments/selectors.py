@@ -478,6 +478,7 @@ SELECT a.engagement_id::int8, COALESCE(a.rater_contact_id, -1)::int8,
 FROM {assessments} a
 WHERE a.engagement_id = ANY(%s::bigint[]) AND a.side = %s
   AND a.submitted_at >= %s AND a.submitted_at < %s
+ORDER BY a.engagement_id, a.submitted_at, a.id
 """
 ASSESSMENT_ARRAYS_COLUMNS = [
     ("engagement_id", ">i8"),

@@ -77,11 +77,13 @@ def top_events(events, n, as_of, params, titles, limit=3):
 
 def _candidates(group, size, limit):
     """Indexes of the events that can rank among the ``limit`` largest ``size`` of their
-    group: those at least as large as the group's ``limit``-th largest, rounded down to float32.
+    group: those whose size, rounded to float32, is at least the group's ``limit``-th largest
+    so rounded.
 
-    One sort of a 64-bit key (group, then float32 size, whose bit pattern orders like the
+    One sort of a 64-bit key (group, then the float32 size, whose bit pattern orders like the
     value for non-negative numbers) instead of the exact three-key sort of every event; the
-    exact sort then ranks the few candidates. Rounding to float32 only lets more in.
+    exact sort then ranks the few candidates. Rounding to float32 never reorders two sizes,
+    it can only make them equal, which lets more in, never fewer.
     """
     if not len(group):
         return np.arange(0)

@@ -10,12 +10,12 @@ import datetime as dt
 import io
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 import numpy as np
 import orjson
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -270,6 +270,9 @@ def _copy_upsert_snapshots(outcomes, as_of, lines):
     return ids
 
 
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
+
+
 def _copy_new_snapshots(lines, outcomes, as_of):
     """The first snapshots of the day, as the nightly recompute writes them: COPY straight
     into the table, without the temporary table and the upsert. Returns the snapshot ids of
@@ -283,7 +286,9 @@ def _copy_new_snapshots(lines, outcomes, as_of):
             cursor.cursor.copy_expert(
                 f"COPY {table} ({', '.join(SNAPSHOT_COLUMNS)}) FROM STDIN", io.StringIO(lines)
             )
-    except IntegrityError:
+    except IntegrityError as error:
+        if getattr(error.__cause__, "pgcode", None) != UNIQUE_VIOLATION:
+            raise
         return None
     changed = [o.engagement_id for o in outcomes if o.level != o.previous_level]
     if not changed:
@@ -297,14 +302,24 @@ def _copy_new_snapshots(lines, outcomes, as_of):
         return dict(cursor.fetchall())
 
 
-def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None, prepared=None):
+def _write_results(
+    *, outcomes, as_of, policy, locked, store_facts=True, timings=None, prepared=None
+):
     """Upsert the day's snapshots, replace the day's level changes, update engagements and
     (unless ``store_facts`` is False) their portfolio facts (`facts.recomputed_facts`).
 
     Returns the level changes created. Engagement rows are only moved forward: a recompute of
     a past day (with later snapshots on file) leaves the engagement's current level and facts
-    alone, and scored_version never goes backwards.
+    alone and scored_version never goes backwards. Unless the engagement rows were ``locked``
+    when the evidence was read, an outcome that a newer recompute has overtaken since then is
+    not written at all (`_still_current`).
     """
+    if not locked:
+        current = _still_current(outcomes)
+        if len(current) < len(outcomes):
+            outcomes, prepared = current, None
+        if not outcomes:
+            return []
     prepared = prepared or prepare_write(outcomes, as_of, policy)
     now = prepared[0]
     snapshot_ids = _upsert_snapshots(outcomes, as_of, policy, prepared)
@@ -332,6 +347,30 @@ def _write_results(*, outcomes, as_of, policy, store_facts=True, timings=None, p
     return changes
 
 
+def _still_current(outcomes):
+    """Lock the outcomes' engagement rows, in id order as the single recompute does, and keep
+    the outcomes still worth writing: the engagement exists and no recompute has stored a
+    later evidence version than the one these outcomes were computed from.
+
+    The pipelined recompute reads evidence unlocked and writes it a batch later; meanwhile
+    a single recompute after new evidence may have written the day's snapshot. Locking first
+    also gives both paths one lock order, engagement row before snapshot, so they cannot
+    deadlock.
+    """
+    rows = (
+        Engagement.objects.filter(AnyOf(F("pk"), [o.engagement_id for o in outcomes]))
+        .order_by("pk")
+        .select_for_update(of=("self",))
+        .values_list("pk", "scored_version")
+    )
+    scored = dict(rows)
+    return [
+        o
+        for o in outcomes
+        if o.engagement_id in scored and scored[o.engagement_id] <= o.evidence_version
+    ]
+
+
 SCORED_COLUMNS = (
     ("level", "integer"),
     ("score", "double precision"),
@@ -349,11 +388,13 @@ def _update_engagements(outcomes, *, scored_at, fact_rows=()):
     at = connection.ops.adapt_datetimefield_value(scored_at)
     scored = {o.engagement_id: (o.level, o.score, at, o.evidence_version) for o in outcomes}
     columns = SCORED_COLUMNS
+    rows = [(pk, *values) for pk, values in scored.items()]
     if fact_rows:
+        stored = {pk: values for pk, *values in fact_rows}
+        if stored.keys() != scored.keys():
+            raise ValueError("The facts must cover exactly the engagements updated.")
         columns += facts.COLUMNS
-        rows = [(pk, *scored[pk], *values) for pk, *values in fact_rows]
-    else:
-        rows = [(pk, *values) for pk, values in scored.items()]
+        rows = [(*row, *stored[row[0]]) for row in rows]
     update_from_values(
         table,
         columns,
@@ -380,6 +421,7 @@ def recompute_batch(*, engagement_ids, as_of, policy, timings=None, store_facts=
                 outcomes=outcomes,
                 as_of=as_of,
                 policy=policy,
+                locked=True,
                 store_facts=store_facts,
                 timings=timings,
             )
@@ -418,6 +460,7 @@ def recompute_pipelined(*, batches, as_of, policy, timings=None, store_facts=Tru
                 outcomes=outcomes,
                 as_of=as_of,
                 policy=policy,
+                locked=False,
                 store_facts=store_facts,
                 timings=timings,
                 prepared=prepared,
@@ -428,13 +471,20 @@ def recompute_pipelined(*, batches, as_of, policy, timings=None, store_facts=Tru
             upcoming = loader.submit(load, batches[0])
             written = None
             for n in range(len(batches)):
-                with timings.phase("waiting"):
-                    evidence = upcoming.result()
-                if n + 1 < len(batches):
-                    upcoming = loader.submit(load, batches[n + 1])
-                with timings.phase("score"):
-                    outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
-                    prepared = prepare_write(outcomes, as_of, policy)
+                try:
+                    with timings.phase("waiting"):
+                        evidence = upcoming.result()
+                    if n + 1 < len(batches):
+                        upcoming = loader.submit(load, batches[n + 1])
+                    with timings.phase("score"):
+                        outcomes = _evaluate_batch(evidence, as_of=as_of, params=params)
+                        prepared = prepare_write(outcomes, as_of, policy)
+                except Exception:
+                    # The batch before is written or failing in the writer: its level changes
+                    # still reach the caller before this error does.
+                    if written is not None:
+                        yield written.result()
+                    raise
                 if written is not None:
                     yield written.result()
                 written = writer.submit(write, outcomes, prepared)
@@ -442,7 +492,9 @@ def recompute_pipelined(*, batches, as_of, policy, timings=None, store_facts=Tru
         finally:
             # Each thread's own connection (Django's connections are per thread).
             for stage in (loader, writer):
-                stage.submit(lambda: connection.close()).result()
+                # A broken connection fails to close: the error that ended the run matters.
+                with suppress(DatabaseError):
+                    stage.submit(lambda: connection.close()).result()
 
 
 def days_back(*, days, until=None):

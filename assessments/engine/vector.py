@@ -42,8 +42,10 @@ KIND_IMPACT_POINTS = np.array(
 CONFIDENCE = np.array(["none", "low", "medium", "high"])
 
 
-def _sorted_by_day(day, *columns):
-    order = np.argsort(day, kind="stable")
+def _sorted_by_day(day, *columns, then=None):
+    """The columns in day order; within a day by ``then`` (else as given), so that sums over
+    the rows come out the same whatever order the database returned them in."""
+    order = np.argsort(day, kind="stable") if then is None else np.lexsort((then, day))
     return (day[order], *(column[order] for column in columns))
 
 
@@ -68,6 +70,7 @@ class EventArrays:
         disputed = (
             np.zeros(len(day), dtype=bool) if disputed is None else np.asarray(disputed, dtype=bool)
         )
+        id = np.asarray(id, dtype=np.int64)
         day, engagement, kind, dimension, points, disputed, id = _sorted_by_day(
             np.asarray(day, dtype=np.int64),
             np.asarray(engagement, dtype=np.int64),
@@ -75,7 +78,8 @@ class EventArrays:
             np.asarray(dimension, dtype=np.int64),
             np.asarray(points, dtype=float),
             disputed,
-            np.asarray(id, dtype=np.int64),
+            id,
+            then=id,
         )
         return cls(engagement, day, kind, dimension, points, disputed, id)
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from assessments import selectors, services
@@ -339,7 +340,7 @@ def test_a_snapshot_written_meanwhile_turns_the_copy_into_an_upsert(
     services.engagement_recompute(engagement=engagements[0], as_of=T)
 
     outcomes = recompute._evaluate_batch(evidence, as_of=T, params=params)
-    recompute._write_results(outcomes=outcomes, as_of=T, policy=policy)
+    recompute._write_results(outcomes=outcomes, as_of=T, policy=policy, locked=False)
 
     assert MaturitySnapshot.objects.filter(as_of=T).count() == len(engagements)
     written = snapshot_values()
@@ -347,3 +348,32 @@ def test_a_snapshot_written_meanwhile_turns_the_copy_into_an_upsert(
     for engagement in engagements:
         services.engagement_recompute(engagement=engagement, as_of=T)
     assert snapshot_values() == written
+
+
+def test_an_outcome_overtaken_by_newer_evidence_is_not_written(
+    partner_a, partner_b, am, monkeypatch
+):
+    engagements = varied_portfolio(partner_a, partner_b, am)
+    policy = selectors.active_policy()
+    params = policy.params()
+    ids = [e.pk for e in engagements]
+    evidence = recompute._load_evidence(engagement_ids=ids, as_of=T, params=params, lock=False)
+    outcomes = recompute._evaluate_batch(evidence, as_of=T, params=params)
+    # While the batch waits for the writer, an event arrives and its own recompute runs.
+    late = engagements[0]
+    EventFactory(engagement=late, kind="escalation", impact="high", occurred_on=T)
+    Engagement.objects.filter(pk=late.pk).update(evidence_version=F("evidence_version") + 1)
+    newer = services.engagement_recompute(engagement=late, as_of=T)
+    late.refresh_from_db()
+
+    recompute._write_results(outcomes=outcomes, as_of=T, policy=policy, locked=False)
+
+    kept = MaturitySnapshot.objects.get(engagement=late, as_of=T)
+    assert (kept.pk, kept.score, kept.event_count) == (newer.pk, newer.score, newer.event_count)
+    after = Engagement.objects.get(pk=late.pk)
+    assert (after.level, after.score, after.scored_version) == (
+        late.level,
+        late.score,
+        late.scored_version,
+    )
+    assert MaturitySnapshot.objects.filter(as_of=T).count() == len(engagements)
