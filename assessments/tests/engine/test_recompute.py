@@ -377,3 +377,33 @@ def test_an_outcome_overtaken_by_newer_evidence_is_not_written(
         late.scored_version,
     )
     assert MaturitySnapshot.objects.filter(as_of=T).count() == len(engagements)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_load_still_hands_over_the_batches_written_before(
+    partner_a, partner_b, am, monkeypatch
+):
+    engagements = varied_portfolio(partner_a, partner_b, am)
+    assert len(engagements) > 4
+    monkeypatch.setattr(recompute, "BATCH_SIZE", 2)
+    load = recompute._load_evidence
+    loads = []
+
+    def third_load_fails(**kwargs):
+        loads.append(kwargs["engagement_ids"])
+        if len(loads) == 3:
+            raise RuntimeError("the database went away")
+        return load(**kwargs)
+
+    monkeypatch.setattr(recompute, "_load_evidence", third_load_fails)
+    done = []
+
+    with pytest.raises(RuntimeError, match="went away"):
+        services.engagements_recompute_all(
+            as_of=T, notify=False, progress=lambda n, total: done.append(n)
+        )
+
+    # Both batches before the failure were written, and the caller heard of both.
+    assert done == [2, 4]
+    written = set(MaturitySnapshot.objects.values_list("engagement_id", flat=True))
+    assert written == {pk for batch in loads[:2] for pk in batch}
