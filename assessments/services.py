@@ -138,7 +138,10 @@ def engagements_recompute_all(
         if progress:
             progress(done, len(ids))
     if store_facts:
-        partner_facts.partner_facts_refresh(engagement_ids=None if every else ids, policy=policy)
+        with (timings or recompute.Timings()).phase("partners"):
+            partner_facts.partner_facts_refresh(
+                engagement_ids=None if every else ids, policy=policy
+            )
     return done
 
 

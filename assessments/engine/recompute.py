@@ -78,6 +78,7 @@ class Timings:
     score: float = 0.0
     write: float = 0.0  # facts included
     facts: float = 0.0
+    partners: float = 0.0  # the partners' stored maturity, after the batches
     waiting: float = 0.0
 
     @contextmanager

@@ -77,7 +77,7 @@ class Command(PortfolioBenchmark):
             f"  {label} run of {as_of}: {seconds:.2f} s; by phase, in three overlapping "
             f"threads: load {timings.load:.2f} s, score {timings.score:.2f} s (waited "
             f"{timings.waiting:.2f} s for the loader), write {timings.write:.2f} s of which "
-            f"facts {timings.facts:.2f} s"
+            f"facts {timings.facts:.2f} s; then the partners' facts {timings.partners:.2f} s"
         )
         return seconds
 
