@@ -6,7 +6,8 @@
 2. gunicorn with 4 workers and DJANGO_DEBUG=0 on a free loopback port.
 3. Three headless Locust runs, each stopping by itself: `/healthz` alone (the ceiling), the
    capacity run (the persona mix without think time, as many users as the ceiling run) and
-   the experience run (50 users with 1-3 s of think time).
+   the experience run (50 users with 1-3 s of think time). Users start 10 a second and the
+   figures count once all have started (Locust's --reset-stats).
 4. The figures: requests/s, p50, p95 and p99 per page, failures, and throughput as a share of
    the ceiling. Then gunicorn is stopped by its PID and the database dropped, whatever happened.
 """
@@ -45,6 +46,7 @@ from ._scratch import scratch_database
 ROOT = Path(settings.BASE_DIR)
 LOCUSTFILE = ROOT / "loadtest" / "locustfile.py"
 MIX = ("AccountManager", "Leader", "ClientOwner")
+SPAWN_RATE = 10  # users started per second
 
 
 class Command(BaseCommand):
@@ -281,7 +283,11 @@ def run_locust(host, classes, users, think, seconds, personas_file, workdir):
         "--only-summary",
         f"--host={host}",
         f"--users={users}",
-        f"--spawn-rate={users}",
+        # Users start over the first seconds (SPAWN_RATE a second), as real ones do, and the
+        # figures count from the moment all have started: a burst of every user's first
+        # request at once would measure the ramp, not the load.
+        f"--spawn-rate={min(users, SPAWN_RATE)}",
+        "--reset-stats",
         f"--run-time={seconds}s",
         "--stop-timeout=5",
         f"--csv={prefix}",

@@ -195,3 +195,27 @@ def test_the_page_costs_the_same_queries_for_more_engagements(
         grow(EngagementFactory(partner=partner_a, name=f"More {n}", account_manager=am))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/rate/")
+
+
+def test_the_review_fields_show_the_review_on_file(client, client_a, engagement_a):
+    reviewed = EventFactory(
+        engagement=engagement_a,
+        occurred_on=today(),
+        client_status=EngagementEvent.ClientStatus.DISPUTED,
+        client_comment="<b>Not</b> as described",
+    )
+    fresh = EventFactory(engagement=engagement_a, occurred_on=today())
+
+    html = home(client, client_a).content.decode()
+
+    # What the form's own widgets would render: the review checked, the comment escaped.
+    disputed = f'value="disputed" required id="id_event-{reviewed.pk}-status_1" checked>'
+    assert disputed in html
+    assert f'value="confirmed" required id="id_event-{reviewed.pk}-status_0">' in html
+    assert (
+        f'maxlength="2000" id="id_event-{reviewed.pk}-comment">'
+        "&lt;b&gt;Not&lt;/b&gt; as described</textarea>"
+    ) in html
+    assert f'id="id_event-{fresh.pk}-status_0">' in html
+    assert f'id="id_event-{fresh.pk}-status_1">' in html
+    assert f'id="id_event-{fresh.pk}-comment"></textarea>' in html
