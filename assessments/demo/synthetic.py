@@ -246,13 +246,6 @@ UPDATE partners_engagement AS e SET score = s.score, level = s.level
 FROM assessments_maturitysnapshot AS s
 WHERE s.engagement_id = e.id AND s.as_of = %(today)s AND e.id = ANY(%(ids)s)
 """
-ANALYZED = (
-    "partners_engagement",
-    "partners_engagementevent",
-    "assessments_maturitysnapshot",
-    "assessments_trustassessment",
-    "assessments_levelchange",
-)
 
 
 def history_in_sql(ids, *, days, today):
@@ -275,8 +268,9 @@ def history_in_sql(ids, *, days, today):
 
 
 def analyze_tables():
-    """Statistics for freshly written rows: without them PostgreSQL would choose plans no
-    real database would use."""
+    """Statistics for freshly written rows, in every table: without them PostgreSQL would
+    choose plans no real database would use (with no statistics on partners, a filter by
+    industry was planned for one partner of a thousand, and the dashboard's movers took
+    55 ms instead of 2)."""
     with connection.cursor() as cursor:
-        for table in ANALYZED:
-            cursor.execute(f"ANALYZE {table}")
+        cursor.execute("ANALYZE")
