@@ -57,7 +57,7 @@ class AccountManager(PersonaUser):
         token = CSRF.search(form.text)
         if token is None:
             return
-        self.client.post(
+        with self.client.post(
             url,
             {
                 "csrfmiddlewaretoken": token.group(1),
@@ -68,7 +68,15 @@ class AccountManager(PersonaUser):
             },
             headers={"Referer": self.host + url},
             name="log event",
-        )
+            # The progress page it redirects to is a page of its own, timed as one.
+            allow_redirects=False,
+            catch_response=True,
+        ) as logged:
+            if logged.status_code != 302:
+                logged.failure(f"answered {logged.status_code} instead of redirecting")
+                return
+            location = logged.headers["Location"]
+        self.client.get(location, name="progress page")
 
 
 class Leader(PersonaUser):
