@@ -104,12 +104,10 @@ def _load_evidence(*, engagement_ids, as_of, params, lock):
     # evidence_version is read before the evidence: a change that lands in between leaves the
     # engagement dirty (scored_version < evidence_version) instead of being lost.
     states = selectors.engagement_states(engagement_ids=engagement_ids, as_of=as_of, lock=lock)
-    ids = sorted(states)
+    ids = np.array(sorted(states), dtype=np.int64)
     first, last = selectors.window_bounds(as_of, params.window_days)
-    events = selectors.events_between(ids=np.array(ids, dtype=np.int64), first=first, last=last)
-    assessments = selectors.assessments_between(
-        ids=np.array(ids, dtype=np.int64), first=first, last=last
-    )
+    events = selectors.events_between(ids=ids, first=first, last=last)
+    assessments = selectors.assessments_between(ids=ids, first=first, last=last)
     # Ranked here, so that the pipelined loader thread does it alongside the scoring.
     top_events = explanations.top_events(
         events, len(ids), as_of.toordinal(), params, titles=selectors.event_titles
