@@ -152,8 +152,13 @@ def _evaluate_batch(evidence, *, as_of, params):
     return outcomes
 
 
+def _explanation_json(outcome, policy_version):
+    """The snapshot's explanation as stored: the outcome's, with the policy version."""
+    return orjson.dumps({**outcome.explanation, "policy_version": policy_version}).decode()
+
+
 def _snapshot_row(outcome, as_of, policy, now):
-    explanation = {**outcome.explanation, "policy_version": policy.version}
+    """The values of `SNAPSHOT_COLUMNS`; `_copy_line` writes the same row as COPY text."""
     return (
         outcome.engagement_id,
         as_of,
@@ -166,7 +171,7 @@ def _snapshot_row(outcome, as_of, policy, now):
         outcome.event_count,
         outcome.assessment_count,
         outcome.confidence,
-        orjson.dumps(explanation).decode(),
+        _explanation_json(outcome, policy.version),
         now,
     )
 
@@ -216,8 +221,7 @@ def _copy_line(outcome, fixed, policy_version):
     backslashes is all the escaping it needs.
     """
     o = outcome
-    explanation = orjson.dumps({**o.explanation, "policy_version": policy_version}).decode()
-    explanation = explanation.replace("\\", "\\\\")
+    explanation = _explanation_json(o, policy_version).replace("\\", "\\\\")
     dimensions = "\t".join(map(_copy_text, o.dimensions))
     return (
         f"{o.engagement_id}\t{fixed[0]}\t{fixed[1]}\t{o.score!r}\t{o.level}\t{dimensions}\t"
