@@ -312,9 +312,13 @@ def organisation_facts(*, partner_ids, as_of, window_days):
     """{partner id: OrganisationFacts} in four queries, however many partners."""
     facts = {pk: OrganisationFacts() for pk in partner_ids}
     active = Engagement.Status.ACTIVE
-    scored = Engagement.objects.filter(
-        partner_id__in=partner_ids, status=active, score__isnull=False
-    ).values_list("partner_id", "level", "score")
+    # By id, a fixed order for the score's sum: the default ordering joined each engagement's
+    # partner for its name, a nested loop per engagement wherever the statistics lag.
+    scored = (
+        Engagement.objects.filter(partner_id__in=partner_ids, status=active, score__isnull=False)
+        .order_by("pk")
+        .values_list("partner_id", "level", "score")
+    )
     for partner_id, level, score in scored:
         facts[partner_id].scored.append((level, score))
     in_partners = TrustAssessment.objects.filter(engagement__partner_id__in=partner_ids)

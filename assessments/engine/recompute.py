@@ -25,7 +25,7 @@ from partners.models import Engagement, Level
 from .. import selectors
 from ..models import LevelChange, MaturitySnapshot
 from . import explanations, facts, vector
-from .rows import update_from_values
+from .rows import copy_text, update_from_values
 
 BATCH_SIZE = 1000
 SNAPSHOT_FIELDS = (
@@ -194,9 +194,9 @@ def _upsert_snapshots(outcomes, as_of, policy, prepared):
     the database spends storing them. PostgreSQL and SQLite 3.35+ both accept it; PostgreSQL
     takes large batches through COPY instead (`_copy_upsert_snapshots`).
     """
-    now, copy_text = prepared
-    if copy_text is not None:
-        return _copy_upsert_snapshots(outcomes, as_of, copy_text)
+    now, lines = prepared
+    if lines is not None:
+        return _copy_upsert_snapshots(outcomes, as_of, lines)
     placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
     sql = UPSERT_SQL.format(
         table=MaturitySnapshot._meta.db_table,
@@ -209,11 +209,6 @@ def _upsert_snapshots(outcomes, as_of, policy, prepared):
         return dict(cursor.fetchall())
 
 
-def _copy_text(value):
-    """A number or None in COPY's text format: \\N for NULL."""
-    return "\\N" if value is None else repr(value)
-
-
 def _copy_line(outcome, fixed, policy_version):
     """One snapshot row in COPY's text format; ``fixed`` holds the columns every row shares.
 
@@ -222,10 +217,10 @@ def _copy_line(outcome, fixed, policy_version):
     """
     o = outcome
     explanation = _explanation_json(o, policy_version).replace("\\", "\\\\")
-    dimensions = "\t".join(map(_copy_text, o.dimensions))
+    dimensions = "\t".join(map(copy_text, o.dimensions))
     return (
         f"{o.engagement_id}\t{fixed[0]}\t{fixed[1]}\t{o.score!r}\t{o.level}\t{dimensions}\t"
-        f"{_copy_text(o.trust_quotient)}\t{o.rater_count}\t{o.event_count}\t"
+        f"{copy_text(o.trust_quotient)}\t{o.rater_count}\t{o.event_count}\t"
         f"{o.assessment_count}\t{o.confidence}\t{explanation}\t"
         f"{fixed[2]}\n"
     )

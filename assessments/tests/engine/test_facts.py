@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments import services, tasks
 from assessments.demo.synthetic import build_portfolio
-from assessments.engine import facts, recompute
+from assessments.engine import facts, recompute, rows
 from assessments.models import MaturitySnapshot, MonthEndRungCount
 from assessments.pages import attention, insights
 from assessments.selectors import active_policy
@@ -139,6 +139,8 @@ def test_the_pipelined_recompute_stores_the_same_facts(varied_portfolio, monkeyp
     # Outside a transaction the recompute loads, scores and writes in three threads, each
     # batch's facts computed by the writer; small batches make several of them.
     monkeypatch.setattr(recompute, "BATCH_SIZE", 7)
+    # And every batch's engagement rows are updated through COPY, as the nightly run's are.
+    monkeypatch.setattr(rows, "COPY_FROM_ROWS", 1)
     assert recompute.can_pipeline() is True
 
     services.engagements_recompute_all(notify=False)

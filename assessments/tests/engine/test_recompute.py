@@ -312,6 +312,19 @@ def test_copy_upsert_equals_the_single_statement(partner_a, partner_b, am, monke
     assert top[0]["title"] == 'Tab\there, "quotes", back\\slash \\N and a\nnew line'
 
 
+def test_explanations_are_stored_compressed_with_lz4(partner_a, partner_b, am):
+    # Migration 0012: lz4 costs the nightly write a fraction of pglz's time.
+    varied_portfolio(partner_a, partner_b, am)
+    services.engagements_recompute_all(as_of=T)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT pg_column_compression(explanation) FROM assessments_maturitysnapshot"
+            " WHERE pg_column_size(explanation) < octet_length(explanation::text)"
+        )
+        assert cursor.fetchall() == [("lz4",)]
+
+
 def level_change_links():
     """Each level change with the engagement and day of the snapshot it points at."""
     return sorted(

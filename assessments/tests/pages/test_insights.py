@@ -180,6 +180,21 @@ def test_rung_history_counts_snapshots_per_level_at_each_month_end(engagement_a,
     assert history[dt.date(2026, 4, 30)] == {}
 
 
+def test_the_score_series_holds_every_snapshot_since_the_day_oldest_first(am):
+    today = timezone.localdate()
+    ids = build_portfolio(engagements=3, snapshot_days=120, account_manager=am, prefix="series")
+    MaturitySnapshot.objects.filter(engagement_id=ids[1], as_of=today - dt.timedelta(5)).delete()
+    since = today - dt.timedelta(days=89)
+
+    series = insights.score_series(engagement_ids=ids[:2], since=since)
+
+    for pk in ids[:2]:
+        daily = MaturitySnapshot.objects.filter(engagement_id=pk, as_of__gte=since)
+        assert series[pk] == list(daily.order_by("as_of").values_list("score", flat=True))
+    assert (len(series[ids[0]]), len(series[ids[1]])) == (90, 89)
+    assert ids[2] not in series
+
+
 def test_the_weekly_series_holds_one_snapshot_a_week_oldest_first(am):
     today = timezone.localdate()
     ids = build_portfolio(engagements=3, snapshot_days=380, account_manager=am, prefix="weekly")
