@@ -8,6 +8,7 @@ at import), so nothing of the test run's own DJANGO_DEBUG=1 leaks in.
 import json
 
 import pytest
+from django.db import connection
 
 from trustapp.tests.processes import run
 
@@ -140,3 +141,11 @@ def test_production_keeps_database_connections_and_checks_them_before_reuse():
     assert json.loads(production.stdout) == [300, True]
     assert json.loads(shorter.stdout) == [30, True]
     assert json.loads(development.stdout) == [0, True]
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit_compiling():
+    # See the README's benchmark section: JIT only ever fired on misestimated batch queries.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
