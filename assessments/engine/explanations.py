@@ -5,6 +5,7 @@
 """
 
 import datetime as dt
+import itertools
 
 import numpy as np
 
@@ -49,29 +50,36 @@ def top_events(events, n, as_of, params, titles, limit=3):
     chosen = order[rank < limit]
     chosen_ids = ids[chosen].tolist()
     names = titles(chosen_ids) if chosen_ids else {}
-    result = [{} for _ in range(n)]
-    columns = (
-        engagement[chosen].tolist(),
-        dimension[chosen].tolist(),
-        chosen_ids,
-        kinds[chosen].tolist(),
-        day[chosen].tolist(),
-        points[chosen].tolist(),
-    )
-    dates = {}
-    for row, dim, pk, kind, ordinal, value in zip(*columns, strict=True):
-        occurred_on = dates.get(ordinal)
-        if occurred_on is None:
-            occurred_on = dates[ordinal] = dt.date.fromordinal(ordinal).isoformat()
-        result[row].setdefault(EVIDENCE_DIMENSIONS[dim], []).append(
-            {
-                "id": pk,
-                "kind": vector.KINDS[kind],
-                "title": names.get(pk, ""),
-                "occurred_on": occurred_on,
-                "points": round(value, 2),
-            }
+    days = day[chosen]
+    # Each day's ISO date once, not once per event.
+    unique_days, day_index = np.unique(days, return_inverse=True)
+    dates = [dt.date.fromordinal(d).isoformat() for d in unique_days.tolist()]
+    listed = [
+        {
+            "id": pk,
+            "kind": vector.KINDS[kind],
+            "title": names.get(pk, ""),
+            "occurred_on": dates[d],
+            "points": round(value, 2),
+        }
+        for pk, kind, d, value in zip(
+            chosen_ids,
+            kinds[chosen].tolist(),
+            day_index.tolist(),
+            points[chosen].tolist(),
+            strict=True,
         )
+    ]
+    # ``chosen`` runs group by group: one slice of ``listed`` per (engagement, dimension).
+    result = [{} for _ in range(n)]
+    groups = group[rank < limit]
+    if not len(groups):
+        return result
+    bounds = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1], True]).tolist()
+    dimensions = len(EVIDENCE_DIMENSIONS)
+    for start, end in itertools.pairwise(bounds):
+        row, dim = divmod(int(groups[start]), dimensions)
+        result[row][EVIDENCE_DIMENSIONS[dim]] = listed[start:end]
     return result
 
 

@@ -42,6 +42,27 @@ def test_explanations_equal_scoring_explain(policy_name):
         previous = levels
 
 
+def test_engagements_without_contributing_events_have_no_top_events():
+    params = POLICIES[next(iter(POLICIES))]
+    events = [
+        [scoring.EventInput("milestone_delivered", "normal", T0, 1)],
+        [],
+        [scoring.EventInput("technical_praise", "high", T0 - dt.timedelta(days=1), 2)],
+    ]
+    day = T0.toordinal()
+
+    tops = explanations.top_events(
+        vector.EventArrays.from_inputs(events), 3, day, params, titles=lambda ids: {}
+    )
+    empty = explanations.top_events(
+        vector.EventArrays.from_inputs([[], []]), 2, day, params, titles=lambda ids: {}
+    )
+
+    assert [sorted(top) for top in tops] == [["delivery"], [], ["technical"]]
+    assert [e["id"] for e in tops[2]["technical"]] == [2]
+    assert empty == [{}, {}]
+
+
 def test_round2_rounds_as_python_does():
     rng = np.random.default_rng(7)
     values = np.concatenate(
