@@ -153,7 +153,10 @@ def window_assessments(*, engagement_ids, as_of, window_days):
         side=TrustAssessment.Side.CLIENT,
         submitted_at__gte=start,
         submitted_at__lt=end,
-    ).values_list("engagement_id", "id", "rater_contact_id", "submitted_at", *ANSWER_ITEMS)
+    ).order_by("engagement_id", "submitted_at", "id")  # in the order they were submitted
+    rows = rows.values_list(
+        "engagement_id", "id", "rater_contact_id", "submitted_at", *ANSWER_ITEMS
+    )
     for engagement_id, pk, rater, submitted_at, *answers in raw_rows(rows):
         submitted_on = timezone.localtime(submitted_at).date()
         assessments[engagement_id].append(AssessmentInput(rater, submitted_on, *answers, id=pk))

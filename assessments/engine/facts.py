@@ -72,27 +72,26 @@ def recomputed_facts(*, outcomes, as_of, params):
         as_of=as_of,
         params=params,
         scores={o.engagement_id: o.score for o in outcomes},
-        levels={o.engagement_id: o.level for o in outcomes},
         gaps={o.engagement_id: o.explanation["unmet"] for o in outcomes},
+        one_person={o.engagement_id for o in outcomes if o.trust_on_one_person},
     )
 
 
-def fact_rows(engagements, *, as_of, params, scores=None, levels=None, gaps=None):
+def fact_rows(engagements, *, as_of, params, scores=None, gaps=None, one_person=None):
     """[(id, *COLUMNS values)] of ``engagements``, adapted for the database; four queries.
 
-    ``scores``, ``levels`` and ``gaps`` ({id: value}) stand in for the stored score and level
-    and for the day's snapshot's unmet conditions.
+    ``scores`` and ``gaps`` ({id: value}) stand in for the stored score and for the day's
+    snapshot's unmet conditions, ``one_person`` (ids) for the trust-on-one-person rule: the
+    recompute has them from the evidence it scored (`vector.trust_on_one_person`).
     """
     facts = attention.live_facts(engagements, today=as_of, scores=scores)
     if not facts:
         return []
     current = [row[0] for row in facts]
-    one_person = insights.one_person_ids(
-        Engagement.objects.filter(AnyOf(F("pk"), current)),
-        as_of=as_of,
-        policy=params,
-        levels=levels,
-    )
+    if one_person is None:
+        one_person = insights.one_person_ids(
+            Engagement.objects.filter(AnyOf(F("pk"), current)), as_of=as_of, policy=params
+        )
     series = insights.score_series(
         engagement_ids=current, since=as_of - dt.timedelta(days=SPARKLINE_DAYS - 1)
     )

@@ -64,6 +64,7 @@ class Outcome:
     assessment_count: int
     confidence: str
     explanation: dict
+    trust_on_one_person: bool  # the portfolio flag (`facts`), at this level
 
 
 @dataclass
@@ -124,7 +125,10 @@ def _evaluate_batch(evidence, *, as_of, params):
     points, event_count = vector.event_evidence(evidence.events, len(ids), day, params)
     scores = vector.score_evidence(points, event_count, evidence.assessments, len(ids), day, params)
     previous = [evidence.states[pk][1] or Level.EXECUTOR for pk in ids]
-    rows = explanations.Rows(scores, scores.levels(np.array(previous)))
+    levels = scores.levels(np.array(previous))
+    rows = explanations.Rows(scores, levels)
+    one_person = vector.trust_on_one_person(evidence.assessments, levels, len(ids), day, params)
+    one_person = one_person.tolist()
     outcomes = []
     for row, pk in enumerate(ids):
         version, _, has_later, has_snapshot = evidence.states[pk]
@@ -147,6 +151,7 @@ def _evaluate_batch(evidence, *, as_of, params):
                 explanation=explanations.explanation(
                     rows, row, evidence.top_events[row], as_of, params
                 ),
+                trust_on_one_person=one_person[row],
             )
         )
     return outcomes

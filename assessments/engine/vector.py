@@ -255,6 +255,34 @@ def _trust(means):
     return quotient, trust
 
 
+def trust_on_one_person(assessments, levels, n, as_of, params):
+    """Per row, whether trust rests on one client person: the rule of
+    ``relationship.trust_rests_on_one_person`` over each known rater's latest rating in the
+    window (``relationship.rater_trust``), at the rows' ``levels``.
+
+    Within a day the arrays must hold the ratings in the order they were submitted, as the
+    selectors load them, so that the last of a rater's rows is their latest.
+    """
+    rows = window_slice(assessments.day, as_of, params.window_days)
+    known = assessments.rater[rows] >= 0
+    engagement = assessments.engagement[rows][known]
+    rater = assessments.rater[rows][known]
+    answers = assessments.answers[rows][known]
+    span = int(rater.max()) + 1 if rater.size else 1
+    keys = (engagement * span + rater)[::-1]
+    _, first_from_end = np.unique(keys, return_index=True)
+    latest = len(keys) - 1 - first_from_end
+    c, r, i, s = (answers[latest, ANSWER_INDEX[item]] for item in ANSWER_ITEMS[:4])
+    # Answers are whole numbers, so few quotients occur: each scored once, by
+    # `scoring.trust_score` itself (see `_trust`).
+    quotients, back = np.unique((c + r + i) / s, return_inverse=True)
+    trust = np.array([trust_score(q) for q in quotients.tolist()])[back.reshape(-1)]
+    rated = engagement[latest]
+    raters = np.bincount(rated, minlength=n)
+    trusting = np.bincount(rated[trust >= params.trust_threshold], minlength=n)
+    return (raters == 1) | ((raters > 1) & (levels >= Level.DOMAIN_EXPERT) & (trusting <= 1))
+
+
 def gates_passed(dimensions, rater_count, threshold, trust_threshold, min_raters):
     """Highest level whose gates pass, per row, as `scoring.gates_passed`."""
     delivery, technical, domain, partnership, trust = dimensions.T

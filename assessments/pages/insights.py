@@ -254,21 +254,19 @@ def latest_rater_assessments(engagements, *, as_of, window_days):
     return by_engagement
 
 
-def one_person_ids(engagements, *, as_of, policy, levels=None):
-    """Ids of the engagements whose trust rests on one client person on ``as_of``: the rule of
-    ``scoring.trust_rests_on_one_person`` over each rater's latest rating. One query.
-
-    ``levels`` ({id: level}) stands in for the stored levels: the recompute passes the levels
-    it is writing.
+def one_person_ids(engagements, *, as_of, policy):
+    """Ids of the engagements whose trust rests on one client person on ``as_of``, at their
+    stored levels: the rule of ``scoring.trust_rests_on_one_person`` over each rater's latest
+    rating. One query. (The recompute applies the same rule to the evidence it has loaded:
+    `vector.trust_on_one_person`.)
     """
     ratings = latest_rater_assessments(engagements, as_of=as_of, window_days=policy.window_days)
-    levels = levels or {}
     return {
         engagement_id
         for engagement_id, (level, assessments) in ratings.items()
         if trust_rests_on_one_person(
             per_rater=rater_trust(assessments=assessments, policy=policy, as_of=as_of),
-            level=levels.get(engagement_id, level),
+            level=level,
             policy=policy,
         )
     }

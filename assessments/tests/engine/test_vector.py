@@ -8,6 +8,7 @@ import pytest
 
 from assessments.engine import scoring, vector
 from assessments.engine.scoring import AssessmentInput, EventInput, PolicyParams
+from assessments.pages.relationship import rater_trust, trust_rests_on_one_person
 from partners.choices import EventKind, Impact
 
 T0 = dt.date(2026, 1, 5)
@@ -138,3 +139,42 @@ def test_a_disputed_events_points_are_multiplied_by_the_policys_weight():
     assert vector.decayed_points(disputed, rows, as_of, params).tolist() == [1.0]
     ignored = PolicyParams(event_half_life_days=10)
     assert vector.decayed_points(disputed, rows, as_of, ignored).tolist() == [0.0]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [*POLICIES.values(), PolicyParams(trust_threshold=50)],  # 50: neutral answers land on it
+    ids=[*POLICIES, "trust threshold 50"],
+)
+def test_trust_on_one_person_follows_the_rule_over_each_raters_latest_rating(params):
+    rng = random.Random(f"one person {params}")
+    _, assessments = random_portfolio(rng, 120)
+    # As the selectors load them: within a day, in the order they were submitted.
+    assessments = [sorted(rated, key=lambda a: (a.submitted_on, a.id)) for rated in assessments]
+    arrays = vector.AssessmentArrays.from_inputs(assessments)
+    levels = np.array([rng.choice(list(scoring.Level)) for _ in assessments])
+    seen = set()
+    for step in (0, 60, 200):
+        as_of = T0 + dt.timedelta(days=step)
+
+        flags = vector.trust_on_one_person(
+            arrays, levels, len(assessments), as_of.toordinal(), params
+        )
+
+        expected = [
+            trust_rests_on_one_person(
+                per_rater=rater_trust(assessments=rated, policy=params, as_of=as_of),
+                level=int(level),
+                policy=params,
+            )
+            for rated, level in zip(assessments, levels, strict=True)
+        ]
+        assert flags.tolist() == expected
+        seen |= set(zip(expected, levels.tolist(), strict=True))
+    # Both outcomes occur, below domain expert and from it on.
+    assert {(flag, level >= scoring.Level.DOMAIN_EXPERT) for flag, level in seen} == {
+        (True, True),
+        (True, False),
+        (False, True),
+        (False, False),
+    }
