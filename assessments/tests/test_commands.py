@@ -3,11 +3,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
 from assessments.demo.seed import BARRIER_MIX
+from assessments.management.commands._cpu import CpuMeter
 from assessments.models import AssessmentBarrier, LevelChange, MaturitySnapshot, TrustAssessment
 from assessments.selectors import barrier_counts, latest_client_ratings, partners_maturity
 from partners.models import Contact, Engagement, EngagementEvent, Partner
@@ -128,3 +130,15 @@ def test_seed_demo_keeps_the_30_day_rating_rule(development):
     ]
     assert ratings.count() > 100
     assert too_close == []
+
+
+def test_the_benchmarks_cpu_meter_counts_the_work_postgresql_does():
+    meter = CpuMeter().start()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sum(x) FROM generate_series(1, 3000000) AS x")
+
+    # Three million rows summed: a tenth of a second of the server's CPU or more, while this
+    # process only waited.
+    assert meter.postgres > 0.05
+    assert meter.python < meter.postgres
+    assert meter.summary().startswith("Python ") and "s, PostgreSQL " in meter.summary()

@@ -13,6 +13,7 @@ from assessments import services
 from assessments.engine.recompute import Timings
 from partners.models import Engagement
 
+from ._cpu import CpuMeter
 from ._portfolio import PortfolioBenchmark
 
 TARGET_SECONDS = 1.5
@@ -70,6 +71,7 @@ class Command(PortfolioBenchmark):
 
     def time_run(self, as_of, label):
         timings = Timings()
+        cpu = CpuMeter().start()
         started = time.perf_counter()
         services.engagements_recompute_all(as_of=as_of, notify=False, timings=timings)
         seconds = time.perf_counter() - started
@@ -77,7 +79,8 @@ class Command(PortfolioBenchmark):
             f"  {label} run of {as_of}: {seconds:.2f} s; by phase, in three overlapping "
             f"threads: load {timings.load:.2f} s, score {timings.score:.2f} s (waited "
             f"{timings.waiting:.2f} s for the loader), write {timings.write:.2f} s of which "
-            f"facts {timings.facts:.2f} s; then the partners' facts {timings.partners:.2f} s"
+            f"facts {timings.facts:.2f} s; then the partners' facts {timings.partners:.2f} s\n"
+            f"    {cpu.summary()}"
         )
         return seconds
 
