@@ -126,7 +126,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # threshold, and a batch query that crosses it does so on an estimate gone wrong, as the
     # recompute's sparkline series did on statistics that lagged behind the snapshots' growth
     # (80 ms of compiling for 15 ms of work, per batch of 1,000 engagements).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
