@@ -90,6 +90,16 @@ def test_logged_event_is_scored_by_the_worker(redis_worker, engagement_a, am):
     assert snapshot.explanation["dimensions"]["delivery"]["points"] > 0
 
 
+def test_without_a_broker_tasks_run_in_process_and_quietly(engagement_a, am, caplog):
+    assert app.conf.task_always_eager  # no CELERY_BROKER_URL: the embedded mode
+    with caplog.at_level(logging.WARNING):
+        log_event(engagement_a, am)
+
+    assert is_clean(engagement_a)
+    # Celery's default broker (AMQP on localhost, no host given) had kombu warn on every task.
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("kombu")] == []
+
+
 def test_broker_down_saves_quickly_and_dirty_is_caught_up(engagement_a, am, caplog):
     with broker(DEAD_BROKER_URL), caplog.at_level(logging.ERROR):
         started = time.monotonic()
