@@ -9,7 +9,9 @@ import json
 
 import pytest
 from django.db import connection
+from django.utils.translation import trans_real
 
+from partners.tests.factories import EventFactory
 from trustapp.tests.processes import run
 
 SECRET = "k3Yq9vZ2-production-secret-that-is-long-enough-0123456789abcdef"
@@ -149,3 +151,24 @@ def test_postgresql_connections_run_without_jit_compiling():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.django_db
+def test_pages_render_their_labels_without_translation_lookups(
+    client, client_a, engagement_a, am, monkeypatch
+):
+    EventFactory(engagement=engagement_a, logged_by=am)  # a review form, with its choices
+    lookups = []
+    lookup = trans_real.DjangoTranslation.gettext
+    monkeypatch.setattr(
+        trans_real.DjangoTranslation,
+        "gettext",
+        lambda self, message: lookups.append(message) or lookup(self, message),
+    )
+    client.force_login(client_a)
+
+    page = client.get("/rate/")
+
+    assert page.status_code == 200
+    assert "Confirm" in page.text  # the labels are there, and none was looked up
+    assert lookups == []
