@@ -130,6 +130,18 @@ def _time_axes(start, end, left, right, top, bottom):
     return x_of, y_of
 
 
+def _points(pairs, start, end, left, right, top, bottom):
+    """ "x,y" of each (day, value) of ``pairs``, as ``_time_axes`` places them and ``_r``
+    rounds them: the same arithmetic written out, since a year of daily points per chart made
+    the calls a tenth of the progress page's time."""
+    span = max((end - start).days, 1)
+    width, height = right - left, top - bottom
+    return [
+        f"{left + (day - start).days * width / span:.1f},{bottom + value * height / 100:.1f}"
+        for day, value in pairs
+    ]
+
+
 def trend_chart(*, points, changes=(), start, end, width=720, height=268):
     """Score line over [start, end] with the rung as a band under it and level-change markers.
 
@@ -140,8 +152,8 @@ def trend_chart(*, points, changes=(), start, end, width=720, height=268):
     """
     if not points:
         return None
-    left, right, top, bottom = 46, width - 10, 10, height - 66
-    x_of, y_of = _time_axes(start, end, left, right, top, bottom)
+    left, right, top, bottom = box = 46, width - 10, 10, height - 66
+    x_of, y_of = _time_axes(start, end, *box)
     scores = [score for _, score, _ in points]
     by_day = {day: score for day, score, _ in points}
     shown_changes = [c for c in changes if start <= c[0] <= end]
@@ -150,7 +162,7 @@ def trend_chart(*, points, changes=(), start, end, width=720, height=268):
         "width": width,
         "height": height,
         "plot": {"left": left, "right": right, "top": top, "bottom": bottom},
-        "line": " ".join(f"{_r(x_of(day))},{_r(y_of(score))}" for day, score, _ in points),
+        "line": " ".join(_points(((day, score) for day, score, _ in points), start, end, *box)),
         "bands": _level_bands(points, x_of, strip_top, strip_top + 14),
         "strip": {"y": strip_top, "label_y": strip_top + 11},
         "markers": _markers(shown_changes, by_day, x_of, y_of),
@@ -174,8 +186,8 @@ def gate_chart(
     ``holds_rung`` says the dimension also gates the rung the engagement holds now, so a
     value inside the band keeps that rung.
     """
-    left, right, top, bottom = 28, width - 6, 8, height - 20
-    x_of, y_of = _time_axes(start, end, left, right, top, bottom)
+    left, right, top, bottom = box = 28, width - 6, 8, height - 20
+    y_of = _time_axes(start, end, *box)[1]
     segments, current = [], []
     for day, value in series:
         if value is None:
@@ -183,9 +195,10 @@ def gate_chart(
                 segments.append(current)
             current = []
         else:
-            current.append(f"{_r(x_of(day))},{_r(y_of(value))}")
+            current.append((day, value))
     if current:
         segments.append(current)
+    segments = [_points(pairs, start, end, *box) for pairs in segments]
     known = [value for _, value in series if value is not None]
     latest = known[-1] if known else None
     return {

@@ -1,6 +1,7 @@
 """The chart geometry: plain numbers in, coordinates and text alternatives out."""
 
 import datetime as dt
+import random
 
 import pytest
 
@@ -235,3 +236,17 @@ def test_a_gate_only_of_the_next_rung_is_never_held_in_the_band():
     )
 
     assert (chart["met"], chart["held"]) == (False, False)
+
+
+def test_points_are_placed_and_rounded_as_the_axes_place_them():
+    rng = random.Random(5)
+    box = (28, 234, 8, 130)
+    x_of, y_of = charts._time_axes(START, END, *box)
+    days = [START + dt.timedelta(days=rng.randrange((END - START).days + 1)) for _ in range(3000)]
+    # Scores to two places, and values whose position lands on a half of the last digit.
+    values = [round(rng.uniform(0, 100), 2) for _ in range(2900)] + [n / 8 for n in range(100)]
+    pairs = list(zip(days, values, strict=True))
+
+    assert charts._points(pairs, START, END, *box) == [
+        f"{charts._r(x_of(day))},{charts._r(y_of(value))}" for day, value in pairs
+    ]
