@@ -39,13 +39,17 @@ def sparkline(values, *, width=120, height=28, pad=2):
     # real move is visible and a wobble of a tenth of a point stays flat.
     middle = (max(values) + min(values)) / 2
     half = max(max(values) - min(values), SPARK_MIN_SPAN) / 2
-    xs = [scale(n, (0, len(values) - 1), (pad, width - pad)) for n in range(len(values))]
-    ys = [scale(v, (middle - half, middle + half), (height - pad, pad)) for v in values]
+    # `scale` written out (the dashboard draws 50 sparklines of 53 points per page): x from
+    # (0, last) onto (pad, width - pad), y from (low, high) onto (height - pad, pad).
+    last, low, high = len(values) - 1, middle - half, middle + half
+    xs = [pad + n * ((width - pad) - pad) / last for n in range(len(values))]
+    ys = [(height - pad) + (v - low) * (pad - (height - pad)) / (high - low) for v in values]
     change = values[-1] - values[0]
     return {
         "width": width,
         "height": height,
-        "points": " ".join(f"{_r(x)},{_r(y)}" for x, y in zip(xs, ys, strict=True)),
+        # Each to one decimal, as `_r` rounds.
+        "points": " ".join([f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True)]),
         "last_x": _r(xs[-1]),
         "last_y": _r(ys[-1]),
         "direction": "up" if change > 0.5 else "down" if change < -0.5 else "flat",

@@ -250,3 +250,20 @@ def test_points_are_placed_and_rounded_as_the_axes_place_them():
     assert charts._points(pairs, START, END, *box) == [
         f"{charts._r(x_of(day))},{charts._r(y_of(value))}" for day, value in pairs
     ]
+
+
+@pytest.mark.parametrize("count", [2, 3, 53, 91])
+def test_sparkline_points_are_placed_and_rounded_as_scale_and_r_place_them(count):
+    rng = random.Random(count)
+    for _ in range(200):
+        base = rng.uniform(0, 100)
+        values = [round(base + rng.uniform(-30, 30), 2) for _ in range(count)]
+        middle = (max(values) + min(values)) / 2
+        half = max(max(values) - min(values), charts.SPARK_MIN_SPAN) / 2
+        expected = [
+            f"{charts._r(charts.scale(n, (0, count - 1), (2, 118)))},"
+            f"{charts._r(charts.scale(v, (middle - half, middle + half), (26, 2)))}"
+            for n, v in enumerate(values)
+        ]
+
+        assert charts.sparkline(values)["points"] == " ".join(expected)
