@@ -78,7 +78,8 @@ def recomputed_facts(*, outcomes, as_of, params):
 
 
 def fact_rows(engagements, *, as_of, params, scores=None, gaps=None, one_person=None):
-    """[(id, *COLUMNS values)] of ``engagements``, adapted for the database; four queries.
+    """[(id, *COLUMNS values)] of ``engagements``, adapted for the database; four queries,
+    three with ``one_person``.
 
     ``scores`` and ``gaps`` ({id: value}) stand in for the stored score and for the day's
     snapshot's unmet conditions, ``one_person`` (ids) for the trust-on-one-person rule: the

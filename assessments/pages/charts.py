@@ -137,7 +137,7 @@ def _time_axes(start, end, left, right, top, bottom):
 def _points(pairs, start, end, left, right, top, bottom):
     """ "x,y" of each (day, value) of ``pairs``, as ``_time_axes`` places them and ``_r``
     rounds them: the same arithmetic written out, since a year of daily points per chart made
-    the calls a tenth of the progress page's time."""
+    those calls a seventh of the progress page's Python calls."""
     span = max((end - start).days, 1)
     width, height = right - left, top - bottom
     return [
