@@ -355,7 +355,15 @@ class LevelChange(models.Model):
 
     class Meta:
         ordering = ["-as_of", "-id"]
-        indexes = [models.Index(fields=["as_of"], name="level_change_as_of")]
+        indexes = [
+            # The dashboard counts the last 90 days' moves up and down from this index alone
+            # (an index-only scan on PostgreSQL; SQLite ignores INCLUDE).
+            models.Index(
+                fields=["as_of"],
+                include=["from_level", "to_level", "engagement"],
+                name="level_change_as_of",
+            )
+        ]
         constraints = [
             # One change per engagement and day: recomputing a day replaces its change.
             models.UniqueConstraint(fields=["engagement", "as_of"], name="level_change_day"),

@@ -209,7 +209,8 @@ class Engagement(models.Model):
                 name="engagement_dirty",
             ),
             # The dashboard's at-risk, stale and trust-on-one-person lists: only the flagged rows,
-            # in list order (except never-rated first, which SQLite cannot index).
+            # in list order. On PostgreSQL, migration 0009 orders `engagement_stale` with
+            # never-rated first, as the list does; SQLite cannot write that in an index.
             models.Index(
                 fields=["change_30d", "id"],
                 condition=Q(at_risk=True) & ~Q(status="closed"),

@@ -108,6 +108,7 @@ def test_at_risk_stale_and_movers_are_listed(client, leader, story):
     assert [e.name for e in context["stale"]] == ["Route planner"]
     assert [c.engagement.name for c in context["movers"]["up"]] == ["Mobile banking"]
     assert [c.engagement.name for c in context["movers"]["down"]] == ["Card rewrite"]
+    assert context["mover_totals"] == {"up": 1, "down": 1}
     assert context["summary"]["at_risk"] == 2
     assert [row["engagement"].name for row in context["one_person"]] == [
         "Mobile banking",

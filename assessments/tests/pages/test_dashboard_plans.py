@@ -1,0 +1,50 @@
+"""The dashboard's portfolio-wide reads use their indexes on PostgreSQL, which the tests run
+on: the stale list reads its 8 rows in index order, never-rated first, and the movers' counts
+come from the level-change index alone. Sequential and bitmap scans are switched off for the
+plan, so that the tiny test tables cannot hide a missing or mismatched index."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from partners.models import Engagement
+
+
+@pytest.fixture
+def dashboard_sql(client, leader, story):
+    Engagement.objects.update(stale=True)
+    client.force_login(leader)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dashboard/").status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def plan_of(sql):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def the_query(sqls, *fragments):
+    matching = [sql for sql in sqls if all(fragment in sql for fragment in fragments)]
+    assert len(matching) == 1, matching
+    return matching[0]
+
+
+def test_the_stale_list_is_read_from_its_index_in_list_order(dashboard_sql):
+    sql = the_query(dashboard_sql, "NULLS FIRST", '"stale"', "LIMIT 8")
+
+    plan = plan_of(sql)
+
+    assert "engagement_stale" in plan
+    assert "Sort" not in plan, plan
+
+
+def test_the_movers_are_counted_from_the_level_change_index_alone(dashboard_sql):
+    sql = the_query(dashboard_sql, "assessments_levelchange", "COUNT(", "FILTER")
+
+    plan = plan_of(sql)
+
+    assert "Index Only Scan using level_change_as_of" in plan, plan
