@@ -14,9 +14,9 @@ from .factories import SelfAssessmentFactory, store_facts
 
 # Session, user, role groups, then the page's own reads (see insights.py and portfolio.py):
 # the disputed evidence list, the trust barriers (of the stored latest ratings: no policy
-# read), and the table's 12-month sparklines.
-DASHBOARD_QUERIES = 18
-DASHBOARD_FILTERED_QUERIES = 19
+# read), the table page's ids, then its rows, and the table's 12-month sparklines.
+DASHBOARD_QUERIES = 19
+DASHBOARD_FILTERED_QUERIES = 20
 MY_ENGAGEMENTS_QUERIES = 7
 PROGRESS_PAGE_MAX_QUERIES = 16  # with the removed events of the audit trail
 
