@@ -1,12 +1,14 @@
-"""The dashboard's portfolio-wide reads use their indexes on PostgreSQL, which the tests run
-on: the stale list reads its 8 rows in index order, never-rated first, and the movers' counts
-come from the level-change index alone. Sequential and bitmap scans are switched off for the
-plan, so that the tiny test tables cannot hide a missing or mismatched index."""
+"""The portfolio pages' reads use their indexes on PostgreSQL, which the tests run on: the
+dashboard's stale list reads its 8 rows in index order, never-rated first, the movers' counts
+come from the level-change index alone, and an account manager's engagements are found without
+reading the whole portfolio. Sequential and bitmap scans are switched off for the plan, so
+that the tiny test tables cannot hide a missing or mismatched index."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from partners.access import managed_engagements
 from partners.models import Engagement
 
 
@@ -48,3 +50,14 @@ def test_the_movers_are_counted_from_the_level_change_index_alone(dashboard_sql)
     plan = plan_of(sql)
 
     assert "Index Only Scan using level_change_as_of" in plan, plan
+
+
+def test_an_account_managers_engagements_are_found_by_index(am, story):
+    sql, params = managed_engagements(am).order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        sql = cursor.mogrify(sql, params).decode()
+
+    plan = plan_of(sql)
+
+    assert "Seq Scan on partners_engagement " not in plan, plan
+    assert "partners_engagement_account_manager_id" in plan, plan
