@@ -1,4 +1,5 @@
-"""`AnyOf`: ``column IN (ids)`` for thousands of ids without the ORM's per-value work."""
+"""`AnyOf`: ``column IN (ids)`` for thousands of ids without the ORM's per-value work;
+`AnyOfSubquery`: ``column IN (subquery)`` that an index can serve inside an OR."""
 
 from django.db.models import Lookup
 
@@ -31,3 +32,22 @@ def int_array(values):
     fraction of the time of the ``ARRAY[...]`` of thousands of constants that a list
     becomes."""
     return "{" + ",".join(map(str, values)) + "}"
+
+
+class AnyOfSubquery(Lookup):
+    """``filter(AnyOfSubquery(F("pk"), queryset))``: the rows whose column is among the
+    subquery's values.
+
+    On PostgreSQL this is ``column = ANY(ARRAY(subquery))``: the array is computed once before
+    the scan, so the condition can use the column's index even OR-ed with another indexed
+    condition (a BitmapOr of both). ``IN (subquery)`` cannot, and an OR with it reads the whole
+    table. Elsewhere it is a plain ``IN (subquery)``.
+    """
+
+    lookup_name = "any_of_subquery"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        template = "{} = ANY(ARRAY{})" if connection.vendor == "postgresql" else "{} IN {}"
+        return template.format(lhs, rhs), [*lhs_params, *rhs_params]

@@ -8,7 +8,10 @@ staff.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
+
+from core.lookups import AnyOfSubquery
 
 from .models import Contact, Engagement, EngagementEvent, Partner
 
@@ -89,12 +92,12 @@ def changeable_engagements(user):
 def managed_engagements(user):
     """Engagements the user manages or is on the team of, whatever their role.
 
-    One UNION of the two index lookups: written as ``manager = user OR id IN (team)``, the
-    condition matched no index and each of my engagements' three queries read the whole
-    portfolio (4-5 ms each at 10,000 engagements)."""
-    managed = Engagement.objects.filter(account_manager=user).order_by().values("pk")
-    on_team = Engagement.team.through.objects.filter(user=user).order_by().values("engagement_id")
-    return Engagement.objects.filter(pk__in=managed.union(on_team))
+    Written as ``manager = user OR id IN (team)``, the condition matched no index and each of
+    my engagements' three queries read the whole portfolio (4-5 ms each at 10,000
+    engagements); `AnyOfSubquery` lets PostgreSQL combine the manager index and the primary
+    key, and still scan the table for a manager of most of the portfolio."""
+    on_team = Engagement.team.through.objects.filter(user=user).values("engagement_id")
+    return Engagement.objects.filter(Q(account_manager=user) | Q(AnyOfSubquery(F("pk"), on_team)))
 
 
 def visible_events(user):

@@ -1,8 +1,9 @@
 """The portfolio pages' reads use their indexes on PostgreSQL, which the tests run on: the
 dashboard's stale list reads its 8 rows in index order, never-rated first, the movers' counts
 come from the level-change index alone, and an account manager's engagements are found without
-reading the whole portfolio. Sequential and bitmap scans are switched off for the plan, so
-that the tiny test tables cannot hide a missing or mismatched index."""
+reading the whole portfolio. Sequential scans (and bitmap scans, where an index must be read
+in order) are switched off for the plan, so that the tiny test tables cannot hide a missing
+or mismatched index."""
 
 import pytest
 from django.db import connection
@@ -21,10 +22,11 @@ def dashboard_sql(client, leader, story):
     return [query["sql"] for query in queries.captured_queries]
 
 
-def plan_of(sql):
+def plan_of(sql, *, bitmaps=False):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        if not bitmaps:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute(f"EXPLAIN {sql}")
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -57,7 +59,8 @@ def test_an_account_managers_engagements_are_found_by_index(am, story):
     with connection.cursor() as cursor:
         sql = cursor.mogrify(sql, params).decode()
 
-    plan = plan_of(sql)
+    # Both sides of the OR through an index: the manager's, and the primary key for the team.
+    plan = plan_of(sql, bitmaps=True)
 
     assert "Seq Scan on partners_engagement " not in plan, plan
     assert "partners_engagement_account_manager_id" in plan, plan
