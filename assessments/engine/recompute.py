@@ -25,7 +25,7 @@ from partners.models import Engagement, Level
 from .. import selectors
 from ..models import LevelChange, MaturitySnapshot
 from . import explanations, facts, vector
-from .rows import copy_text, update_from_values
+from .rows import copy_text, through_copy, update_from_values
 
 BATCH_SIZE = 1000
 SNAPSHOT_FIELDS = (
@@ -181,8 +181,6 @@ def _snapshot_row(outcome, as_of, policy, now):
     )
 
 
-# From this many rows on, COPY and its three extra statements beat one long INSERT.
-COPY_FROM_ROWS = 100
 SNAPSHOT_COLUMNS = ("engagement_id", "as_of", "policy_id", *SNAPSHOT_FIELDS)
 UPSERT_SQL = (
     "INSERT INTO {table} ({columns}) {rows} ON CONFLICT (engagement_id, as_of) DO UPDATE SET "
@@ -236,7 +234,7 @@ def prepare_write(outcomes, as_of, policy):
     that is Python work, done by the scoring thread of the pipelined recompute so that the
     writer thread only waits on the database. None where a single INSERT serves better."""
     now = timezone.now()
-    if connection.vendor != "postgresql" or len(outcomes) < COPY_FROM_ROWS:
+    if not through_copy(len(outcomes)):
         return now, None
     fixed = (as_of.isoformat(), policy.pk, now.isoformat())
     return now, "".join(_copy_line(o, fixed, policy.version) for o in outcomes)

@@ -4,7 +4,8 @@ import io
 
 from django.db import connection, transaction
 
-# From this many rows on, PostgreSQL gets them through COPY rather than as one VALUES list.
+# From this many rows on, PostgreSQL gets them through COPY rather than as one statement with
+# a VALUES list: the engagement UPDATE here and the recompute's snapshot INSERT alike.
 COPY_FROM_ROWS = 100
 
 
@@ -23,7 +24,7 @@ def update_from_values(table, columns, rows, *, assignments=None):
     assignments = {name: f"v.{name}" for name in names} | (assignments or {})
     settings = ", ".join(f"{name} = {value}" for name, value in assignments.items())
     update = f"UPDATE {table} SET {settings} FROM {{source}} WHERE {table}.id = v.id"
-    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM_ROWS:
+    if through_copy(len(rows)):
         _update_from_copy(update, columns, rows)
         return
     postgres = connection.vendor == "postgresql"
@@ -34,6 +35,11 @@ def update_from_values(table, columns, rows, *, assignments=None):
     sql = f"WITH v(id, {', '.join(names)}) AS (VALUES {values}) " + update.format(source="v")
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for row in rows for value in row])
+
+
+def through_copy(count):
+    """Whether ``count`` rows go to the database through COPY (`COPY_FROM_ROWS`)."""
+    return connection.vendor == "postgresql" and count >= COPY_FROM_ROWS
 
 
 def _update_from_copy(update, columns, rows):

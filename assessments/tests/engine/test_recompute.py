@@ -9,7 +9,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from assessments import selectors, services
-from assessments.engine import recompute
+from assessments.engine import recompute, rows
 from assessments.engine.scoring import ANSWER_ITEMS
 from assessments.models import LevelChange, MaturitySnapshot
 from assessments.tests.factories import AssessmentFactory, local_noon
@@ -286,8 +286,6 @@ def test_a_disputed_event_leaves_the_score_and_a_confirmed_one_stays(worked_exam
 
 
 def test_copy_upsert_equals_the_single_statement(partner_a, partner_b, am, monkeypatch):
-    from assessments.engine import recompute
-
     engagements = varied_portfolio(partner_a, partner_b, am)
     EventFactory(
         engagement=engagements[2],
@@ -301,7 +299,7 @@ def test_copy_upsert_equals_the_single_statement(partner_a, partner_b, am, monke
     changes = level_change_links()
     assert changes
     MaturitySnapshot.objects.all().delete()
-    monkeypatch.setattr(recompute, "COPY_FROM_ROWS", 1)
+    monkeypatch.setattr(rows, "COPY_FROM_ROWS", 1)
     services.engagements_recompute_all(as_of=T)  # the day's first snapshots: COPY straight in
     assert snapshot_values() == single
     assert level_change_links() == changes
@@ -343,7 +341,7 @@ def test_a_snapshot_written_meanwhile_turns_the_copy_into_an_upsert(
     partner_a, partner_b, am, monkeypatch
 ):
     engagements = varied_portfolio(partner_a, partner_b, am)
-    monkeypatch.setattr(recompute, "COPY_FROM_ROWS", 1)
+    monkeypatch.setattr(rows, "COPY_FROM_ROWS", 1)
     policy = selectors.active_policy()
     params = policy.params()
     ids = [e.pk for e in engagements]
